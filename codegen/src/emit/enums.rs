@@ -1,0 +1,99 @@
+//! Open enums: documented values as variants, anything else kept in `Unknown`.
+//!
+//! Serde goes through the wire type (`i64` or `String`) with `from`/`into`, so decoding never
+//! fails on a new value and re-encoding writes back exactly what was received.
+
+use super::{docs, int_lit};
+use crate::ident::to_ident;
+use crate::ir::{EnumDef, EnumRepr, EnumValue};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit_enum(e: &EnumDef) -> TokenStream {
+    let name = to_ident(&e.rust_name);
+    let docs = docs::outer(&format!(
+        "{}\n\nAn open enum: a value this client does not know decodes into `Unknown`, which keeps it, so it is sent back unchanged.",
+        e.docs
+    ));
+    let (wire_ty, derives, wire_name) = match e.repr {
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(Debug, Clone, Copy, PartialEq, Eq, Hash),
+            "i64",
+        ),
+        EnumRepr::String => (
+            quote!(String),
+            quote!(Debug, Clone, PartialEq, Eq, Hash),
+            "String",
+        ),
+    };
+    let variants = e.variants.iter().map(|v| {
+        let variant = to_ident(&v.rust_name);
+        let docs = docs::outer(&format!(
+            "{} (wire value `{}`)",
+            v.docs,
+            wire_text(&v.value)
+        ));
+        quote! { #docs #variant, }
+    });
+    let decode_arms = e.variants.iter().map(|v| {
+        let variant = to_ident(&v.rust_name);
+        let pattern = value_tokens(&v.value);
+        quote!(#pattern => Self::#variant,)
+    });
+    let encode_arms = e.variants.iter().map(|v| {
+        let variant = to_ident(&v.rust_name);
+        let value = match &v.value {
+            EnumValue::Integer(i) => int_lit(*i),
+            EnumValue::String(s) => quote!(#s.to_owned()),
+        };
+        quote!(#name::#variant => #value,)
+    });
+    let (decode_match, unknown) = match e.repr {
+        EnumRepr::Integer => (quote!(match value), quote!(Unknown(i64))),
+        EnumRepr::String => (quote!(match value.as_str()), quote!(Unknown(String))),
+    };
+    quote! {
+        #docs
+        #[derive(#derives, serde::Serialize, serde::Deserialize)]
+        #[serde(from = #wire_name, into = #wire_name)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value the spec does not document, kept as received.
+            #unknown,
+        }
+
+        impl From<#wire_ty> for #name {
+            fn from(value: #wire_ty) -> Self {
+                #decode_match {
+                    #(#decode_arms)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl From<#name> for #wire_ty {
+            fn from(value: #name) -> Self {
+                match value {
+                    #(#encode_arms)*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+    }
+}
+
+fn value_tokens(value: &EnumValue) -> TokenStream {
+    match value {
+        EnumValue::Integer(i) => int_lit(*i),
+        EnumValue::String(s) => quote!(#s),
+    }
+}
+
+fn wire_text(value: &EnumValue) -> String {
+    match value {
+        EnumValue::Integer(i) => i.to_string(),
+        EnumValue::String(s) => format!("\"{s}\""),
+    }
+}

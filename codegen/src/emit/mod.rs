@@ -1,0 +1,140 @@
+//! Stage 3: turn the IR into Rust token streams, one emitter per kind of output, then format.
+//!
+//! Emitters only translate: every name and order was decided by lowering. Generated code reaches
+//! the hand-written support code through `crate::runtime` and other modules' types through
+//! `crate::api::…`, so every output file stands alone.
+
+mod client;
+mod docs;
+mod enums;
+mod errors;
+mod example;
+mod model;
+mod modules;
+
+use crate::OutputFile;
+use crate::format::format_file;
+use crate::ident::to_ident;
+use crate::ir::{Api, Module, TypeDef, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::path::PathBuf;
+
+/// Every output file, sorted by path. Fails only if the generator itself produced invalid Rust.
+pub fn emit_api(api: &Api) -> Result<Vec<OutputFile>, String> {
+    let mut files = Vec::with_capacity(api.modules.len());
+    for module in &api.modules {
+        let tokens = emit_module(module);
+        let source = match &module.spec_file {
+            Some(spec) => format!("specs/{}", spec.display().to_string().replace('\\', "/")),
+            None => "the folders of specs/ (module index)".to_owned(),
+        };
+        let contents = format_file(tokens, &source)?;
+        files.push(OutputFile {
+            path: output_path(module),
+            contents,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `mod.rs` for the root and for groups, `<name>.rs` for spec files.
+fn output_path(module: &Module) -> PathBuf {
+    let mut path: PathBuf = module.path.iter().collect();
+    if module.spec_file.is_some() {
+        path.set_extension("rs");
+    } else {
+        path.push("mod.rs");
+    }
+    path
+}
+
+fn emit_module(module: &Module) -> TokenStream {
+    if module.spec_file.is_none() {
+        return modules::emit_index(module);
+    }
+    let cx = ModuleCx { path: &module.path };
+    let module_docs = docs::inner(&module.docs);
+    let endpoint_docs = module
+        .endpoint
+        .as_ref()
+        .map(|e| docs::inner(&format!("\n{}", client::endpoint_overview(e))));
+    let types: Vec<TokenStream> = module
+        .types
+        .iter()
+        .map(|ty| match ty {
+            TypeDef::Struct(s) => model::emit_struct(&cx, s, module.endpoint.as_ref()),
+            TypeDef::Enum(e) => enums::emit_enum(e),
+        })
+        .collect();
+    // A reader meets the endpoint first: request, response, errors, the call; then the types
+    // they use; the example's test last.
+    let (endpoint_types, named_types) = types.split_at(if module.endpoint.is_some() {
+        2.min(types.len())
+    } else {
+        0
+    });
+    let endpoint = module.endpoint.as_ref().map(|e| {
+        let error = errors::emit_error_enum(e);
+        let client = client::emit_method(e);
+        quote! { #error #client }
+    });
+    let example = module.endpoint.as_ref().and_then(|e| {
+        Some(example::emit_example_test(
+            e,
+            e.example_response.as_deref()?,
+        ))
+    });
+    quote! {
+        #module_docs
+        #endpoint_docs
+        #(#endpoint_types)*
+        #endpoint
+        #(#named_types)*
+        #example
+    }
+}
+
+/// Where the code being emitted lives, to write references to types as short as is unambiguous.
+pub(crate) struct ModuleCx<'a> {
+    path: &'a [String],
+}
+
+impl ModuleCx<'_> {
+    /// The Rust type of a field's value (without the `Option` of an optional field).
+    pub fn type_tokens(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::String => quote!(String),
+            TypeRef::Integer => quote!(i64),
+            TypeRef::Number => quote!(f64),
+            TypeRef::Boolean | TypeRef::Flag => quote!(bool),
+            TypeRef::Array(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Named { rust_name, module } => {
+                let name = to_ident(rust_name);
+                if module.as_slice() == self.path {
+                    quote!(#name)
+                } else {
+                    // Spec modules are re-exported by their group, so the group path names it.
+                    let group = module[..module.len().saturating_sub(1)]
+                        .iter()
+                        .map(|m| to_ident(m));
+                    quote!(crate::api:: #(#group::)* #name)
+                }
+            }
+        }
+    }
+}
+
+/// An integer literal; negative values as `-` and a literal, which is what `syn` expects.
+pub(crate) fn int_lit(value: i64) -> TokenStream {
+    let magnitude = proc_macro2::Literal::u64_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
+    }
+}

@@ -1,0 +1,148 @@
+//! Structs: requests, responses and named object types.
+
+use super::{ModuleCx, docs};
+use crate::ident::to_ident;
+use crate::ir::{DefaultValue, Endpoint, FieldDef, Presence, StructDef, TypeRef};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>) -> TokenStream {
+    let name = to_ident(&s.rust_name);
+    let docs = docs::outer(&s.docs);
+    // Query parameters live in the request struct but travel in the URL, not the body.
+    let query_fields: &[String] = match endpoint {
+        Some(e) if e.request.rust_name == s.rust_name => &e.query_fields,
+        _ => &[],
+    };
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| emit_field(cx, s, f, query_fields.contains(&f.rust_name)));
+    let has_value_defaults = s
+        .fields
+        .iter()
+        .any(|f| matches!(f.presence, Presence::DefaultValue(_)));
+    let derive_default = (s.all_fields_optional && !has_value_defaults).then(|| quote!(Default,));
+    let default_fns = s.fields.iter().filter_map(|f| default_fn(cx, s, f));
+    let default_impl = (s.all_fields_optional && has_value_defaults).then(|| manual_default(s));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, #derive_default PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #default_impl
+        #(#default_fns)*
+    }
+}
+
+fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) -> TokenStream {
+    let name = to_ident(&f.rust_name);
+    let docs = docs::outer(&f.docs);
+    let value_ty = cx.type_tokens(&f.ty);
+    let ty = match f.presence {
+        Presence::Optional => quote!(Option<#value_ty>),
+        _ => value_ty,
+    };
+    let mut args = Vec::new();
+    if f.wire_name != f.rust_name.trim_start_matches("r#") {
+        let wire = &f.wire_name;
+        args.push(quote!(rename = #wire));
+    }
+    if in_query {
+        args.push(quote!(skip));
+    } else {
+        let flag = f.ty == TypeRef::Flag;
+        match &f.presence {
+            Presence::Required if flag => args.push(quote!(with = "crate::runtime::flag")),
+            Presence::Required => {}
+            Presence::Optional => {
+                if flag {
+                    args.push(quote!(default, with = "crate::runtime::flag::option"));
+                }
+                args.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+            Presence::DefaultZero | Presence::DefaultValue(_) => {
+                match &f.presence {
+                    Presence::DefaultValue(_) => {
+                        let path = default_fn_name(s, f).to_string();
+                        args.push(quote!(default = #path));
+                    }
+                    _ => args.push(quote!(default)),
+                }
+                if flag {
+                    args.push(quote!(with = "crate::runtime::flag"));
+                }
+            }
+        }
+    }
+    let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn default_fn_name(s: &StructDef, f: &FieldDef) -> proc_macro2::Ident {
+    let struct_snake = heck::ToSnakeCase::to_snake_case(s.rust_name.as_str());
+    format_ident!(
+        "default_{}_{}",
+        struct_snake,
+        f.rust_name.trim_start_matches("r#")
+    )
+}
+
+/// A function serde calls for a field whose spec default is not the type's zero value.
+fn default_fn(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef) -> Option<TokenStream> {
+    let Presence::DefaultValue(value) = &f.presence else {
+        return None;
+    };
+    let name = default_fn_name(s, f);
+    let ty = cx.type_tokens(&f.ty);
+    let value = default_expr(cx, value, &f.ty);
+    Some(quote! {
+        fn #name() -> #ty {
+            #value
+        }
+    })
+}
+
+fn default_expr(cx: &ModuleCx<'_>, value: &DefaultValue, ty: &TypeRef) -> TokenStream {
+    match value {
+        DefaultValue::Integer(i) => super::int_lit(*i),
+        DefaultValue::Number(n) => {
+            let lit = Literal::f64_unsuffixed(*n);
+            quote!(#lit)
+        }
+        DefaultValue::String(s) => quote!(#s.to_owned()),
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::EnumVariant { variant, .. } => {
+            let ty = cx.type_tokens(ty);
+            let variant = to_ident(variant);
+            quote!(#ty::#variant)
+        }
+    }
+}
+
+/// `Default` by hand when a field's spec default is not its type's zero value.
+fn manual_default(s: &StructDef) -> TokenStream {
+    let name = to_ident(&s.rust_name);
+    let fields = s.fields.iter().map(|f| {
+        let field = to_ident(&f.rust_name);
+        match f.presence {
+            Presence::DefaultValue(_) => {
+                let function = default_fn_name(s, f);
+                quote!(#field: #function(),)
+            }
+            _ => quote!(#field: Default::default(),),
+        }
+    });
+    quote! {
+        impl Default for #name {
+            fn default() -> Self {
+                Self { #(#fields)* }
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The intermediate representation: what the emitters read.
+//!
+//! Lowering ([`crate::lower`]) has already decided every Rust name (wire names kept beside them),
+//! resolved every reference and sorted everything that has no meaningful order, so emitters make
+//! no decisions of their own and two runs over the same specs produce the same output.
+
+use std::path::PathBuf;
+
+/// Everything generated from one specs folder.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The modules of the generated `api` tree, sorted by module path.
+    pub modules: Vec<Module>,
+}
+
+/// One Rust module: a group folder (with children) or one spec file (with items).
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// Module names from the `api` root, e.g. `["wxopen", "wxamplinkget"]`; empty for the root.
+    pub path: Vec<String>,
+    /// Spec file this module comes from, relative to the specs folder (none for group modules).
+    pub spec_file: Option<PathBuf>,
+    pub docs: String,
+    /// Child modules, sorted by name.
+    pub children: Vec<ChildModule>,
+    /// Types defined by the spec file: the endpoint's own first, then named types by name.
+    pub types: Vec<TypeDef>,
+    pub endpoint: Option<Endpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ChildModule {
+    pub name: String,
+    /// A group folder (a public module), rather than a spec file (re-exported into its group).
+    pub is_group: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub rust_name: String,
+    pub docs: String,
+    /// In spec order, which is wire order.
+    pub fields: Vec<FieldDef>,
+    /// True when every field may be absent: the struct then implements `Default`.
+    pub all_fields_optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub docs: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+}
+
+/// How a field behaves when it is absent from the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// Absent is an error.
+    Required,
+    /// Absent is `None`; `None` is not sent.
+    Optional,
+    /// Absent takes the type's `Default` (the spec's default is the zero value).
+    DefaultZero,
+    /// Absent takes this value, which the emitter writes as a Rust expression.
+    DefaultValue(DefaultValue),
+}
+
+/// A non-zero default, already checked against the field's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Integer(i64),
+    Number(f64),
+    String(String),
+    Bool(bool),
+    /// The Rust name of an enum type and of one of its variants.
+    EnumVariant {
+        enum_name: String,
+        variant: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// `bool` in Rust, `0`/`1` on the wire.
+    Flag,
+    /// A named type: its Rust name and the module that defines it (from the `api` root).
+    Named {
+        rust_name: String,
+        module: Vec<String>,
+    },
+    Array(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub rust_name: String,
+    pub docs: String,
+    pub repr: EnumRepr,
+    /// In spec order.
+    pub variants: Vec<VariantDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    Integer,
+    String,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantDef {
+    pub rust_name: String,
+    pub value: EnumValue,
+    pub docs: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumValue {
+    Integer(i64),
+    String(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The name on the wire, e.g. `wxamplinkget`.
+    pub wire_name: String,
+    /// The client method, e.g. `get_linked_mini_programs`.
+    pub method_name: String,
+    pub summary: String,
+    pub docs: String,
+    pub doc_url: Option<String>,
+    pub http_method: HttpMethod,
+    pub host: String,
+    pub path: String,
+    /// The query parameter that carries the token, when the endpoint takes one.
+    pub token: Option<Token>,
+    pub third_party: Option<ThirdParty>,
+    /// The request type: query fields and body fields together.
+    pub request: StructDef,
+    /// Which of the request's fields travel in the query (by Rust name); the rest are the body.
+    pub query_fields: Vec<String>,
+    pub response: StructDef,
+    pub error: ErrorEnum,
+    /// The documented response body, already checked to be JSON.
+    pub example_response: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// `access_token` or `component_access_token`.
+    pub kind: &'static str,
+    pub query_param: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThirdParty {
+    pub allowed: bool,
+    pub permission_set: Option<u32>,
+    pub docs: String,
+}
+
+/// One error enum per endpoint: its own codes and those of the sets it includes.
+#[derive(Debug, Clone)]
+pub struct ErrorEnum {
+    pub rust_name: String,
+    /// Sorted by code.
+    pub variants: Vec<ErrorVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorVariant {
+    pub code: i64,
+    pub rust_name: String,
+    pub errmsg: String,
+    pub solution: Option<String>,
+    /// The error set the code comes from; `None` for the endpoint's own codes.
+    pub from_set: Option<String>,
+}

@@ -1,0 +1,67 @@
+//! The generator: WeChat API specs (YAML) in, a typed Rust client out.
+//!
+//! The pipeline runs one way, one module per stage:
+//! [`load`] (YAML into [`spec`] structs) → [`lower`] (validate, decide names, into [`ir`]) →
+//! [`emit`] (`quote!` token streams, one emitter per output kind) → [`format`] (`prettyplease`,
+//! `@generated` header) → [`write`] (only changed files; `--check` writes nothing).
+
+pub mod diagnostic;
+pub mod emit;
+pub mod format;
+pub mod ident;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod spec;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+/// The command that regenerates the output; every generated file names it in its header.
+pub const REGENERATE_COMMAND: &str = "cargo run -p codegen";
+
+/// One output file, relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// Why a run produced no output.
+#[derive(Debug)]
+pub enum Error {
+    /// The specs have problems; every one found is listed.
+    Specs(diagnostic::Diagnostics),
+    /// The generator produced code that does not parse: a bug in the generator, not the specs.
+    Internal(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Specs(diagnostics) => write!(f, "{diagnostics}"),
+            Self::Internal(message) => write!(
+                f,
+                "error: {message}\n   = help: this is a bug in codegen; please report it with the spec that caused it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Runs the pipeline up to formatted text: every file the specs under `specs_dir` generate,
+/// relative to the output folder (`generated/src/api/`).
+pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Error> {
+    let specs = load::load_dir(specs_dir).map_err(Error::Specs)?;
+    let api = lower::lower(&specs).map_err(Error::Specs)?;
+    emit::emit_api(&api).map_err(Error::Internal)
+}
+
+/// The workspace this generator was built in: the default home of `specs/` and `generated/`.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

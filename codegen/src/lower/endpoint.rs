@@ -1,0 +1,289 @@
+//! Lowering an endpoint: its request and response types, its error enum, its example.
+
+use super::registry::check_pascal;
+use super::{Cx, docs_or, fields};
+use crate::ident::{self, Namespace};
+use crate::ir::{
+    Endpoint, ErrorEnum, ErrorVariant, HttpMethod, StructDef, ThirdParty, Token, TypeRef,
+};
+use crate::spec::{self, EndpointSpec, ErrorCodeSpec, TokenKind};
+use std::collections::BTreeMap;
+
+pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
+    // The registry reported a bad operation name already; lowering the rest would only repeat it.
+    let method_name = ident::snake(&e.operation)
+        .ok()
+        .filter(|m| *m == e.operation)?;
+    let type_prefix = ident::pascal(&method_name).ok()?;
+    check_address(cx, e);
+    let http_method = match e.method {
+        spec::HttpMethod::Get => HttpMethod::Get,
+        spec::HttpMethod::Post => HttpMethod::Post,
+    };
+    let token = e.token.as_ref().map(|t| Token {
+        kind: match t.kind {
+            TokenKind::AccessToken => "access_token",
+            TokenKind::ComponentAccessToken => "component_access_token",
+        },
+        query_param: t.query_param.clone(),
+    });
+    if let Some(token) = &token
+        && token.query_param.trim().is_empty()
+    {
+        cx.error(
+            "endpoint.token.query_param",
+            "the token's query parameter is empty",
+            "write the parameter's name, usually `access_token`",
+        );
+    }
+    let (request, query_fields) = lower_request(cx, e, &type_prefix, &method_name);
+    let response_docs = docs_or(
+        e.response.docs.as_deref(),
+        &format!(
+            "The response of [`Client::{method_name}`](crate::Client::{method_name}) when `errcode` is 0."
+        ),
+    );
+    let response = fields::lower_struct(
+        cx,
+        format!("{type_prefix}Response"),
+        response_docs,
+        &e.response.fields,
+        "endpoint.response.fields",
+    );
+    let error = lower_errors(cx, e, format!("{type_prefix}Error"));
+    let example_response = lower_example(cx, e);
+    Some(Endpoint {
+        wire_name: e.name.clone(),
+        method_name,
+        summary: e.summary.trim().to_owned(),
+        docs: e
+            .docs
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned(),
+        doc_url: e.doc_url.clone(),
+        http_method,
+        host: e.host.clone(),
+        path: e.path.clone(),
+        token,
+        third_party: e.third_party.as_ref().map(|t| ThirdParty {
+            allowed: t.allowed,
+            permission_set: t.permission_set,
+            docs: t
+                .docs
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_owned(),
+        }),
+        request: request?,
+        query_fields,
+        response: response?,
+        error: error?,
+        example_response,
+    })
+}
+
+fn check_address(cx: &mut Cx<'_>, e: &EndpointSpec) {
+    if e.host.is_empty() || e.host.contains(['/', ':', ' ']) {
+        cx.error(
+            "endpoint.host",
+            format!("`{}` is not a host name", e.host),
+            "write the host alone, e.g. `api.weixin.qq.com` (no scheme, no path)",
+        );
+    }
+    if !e.path.starts_with('/') || e.path.contains(['?', '#', ' ']) {
+        cx.error("endpoint.path", format!("`{}` is not a path", e.path), "write the path from its leading `/`, without a query, e.g. `/cgi-bin/wxopen/wxamplinkget`");
+    }
+}
+
+/// One request struct holds the query parameters and the body fields; the query ones are
+/// listed apart so the client sends them in the URL.
+fn lower_request(
+    cx: &mut Cx<'_>,
+    e: &EndpointSpec,
+    type_prefix: &str,
+    method_name: &str,
+) -> (Option<StructDef>, Vec<String>) {
+    if e.method == spec::HttpMethod::Get && !e.request.body.is_empty() {
+        cx.error(
+            "endpoint.request.body",
+            "a GET endpoint cannot have body fields",
+            "move them to `request.query`, or use `method: POST`",
+        );
+    }
+    let docs = format!("The request of [`Client::{method_name}`](crate::Client::{method_name}).");
+    let all: Vec<_> = e
+        .request
+        .query
+        .iter()
+        .chain(&e.request.body)
+        .cloned()
+        .collect();
+    let request = fields::lower_struct(
+        cx,
+        format!("{type_prefix}Request"),
+        docs,
+        &all,
+        "endpoint.request.query+body",
+    );
+    let query_fields: Vec<String> = match &request {
+        Some(request) => request.fields[..e.request.query.len()]
+            .iter()
+            .map(|f| f.rust_name.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some(request) = &request {
+        for (index, field) in request.fields[..e.request.query.len()].iter().enumerate() {
+            if !matches!(
+                field.ty,
+                TypeRef::String
+                    | TypeRef::Integer
+                    | TypeRef::Number
+                    | TypeRef::Boolean
+                    | TypeRef::Flag
+            ) {
+                cx.error(
+                    format!("endpoint.request.query[{index}].type"),
+                    "a query parameter must be a string, integer, number, boolean or flag",
+                    "send structured values in `request.body`",
+                );
+            }
+        }
+    }
+    (request, query_fields)
+}
+
+fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<ErrorEnum> {
+    let mut variants = Vec::new();
+    let mut broken = false;
+    let mut codes: BTreeMap<i64, String> = BTreeMap::new();
+    let mut names = Namespace::default();
+    let _ = names.claim(
+        "Undocumented",
+        "the fallback variant `Undocumented` for codes no table lists",
+    );
+    let own = e
+        .errors
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| (format!("endpoint.errors.codes[{i}]"), code, None));
+    let mut included = Vec::new();
+    for (index, set_name) in e.errors.include.iter().enumerate() {
+        match cx.registry.error_set(set_name) {
+            Some(set) => included.extend(set.codes.iter().map(|code| {
+                (
+                    format!("endpoint.errors.include[{index}]"),
+                    code,
+                    Some(set_name.clone()),
+                )
+            })),
+            None => {
+                let known: Vec<&str> = cx.registry.error_set_names().collect();
+                cx.error(
+                    format!("endpoint.errors.include[{index}]"),
+                    format!("unknown error set `{set_name}`"),
+                    format!(
+                        "use one of the sets defined under `error_sets:` ({})",
+                        known.join(", ")
+                    ),
+                );
+                broken = true;
+            }
+        }
+    }
+    let all: Vec<(String, &ErrorCodeSpec, Option<String>)> = own.chain(included).collect();
+    for (at, code, from_set) in all {
+        let origin = match &from_set {
+            Some(set) => format!("error set `{set}`"),
+            None => "this endpoint's codes".to_owned(),
+        };
+        if code.code == 0 {
+            if from_set.is_none() {
+                cx.error(
+                    format!("{at}.code"),
+                    "code 0 means success and is not an error",
+                    "remove this entry",
+                );
+            }
+            broken = true;
+            continue;
+        }
+        if let Some(earlier) = codes.insert(code.code, origin.clone()) {
+            cx.error(
+                at,
+                format!("code {} comes from both {earlier} and {origin}", code.code),
+                "list each code once: remove it from the endpoint, or do not include the set",
+            );
+            broken = true;
+            continue;
+        }
+        let variant = match check_pascal(&code.name) {
+            Ok(name) => name,
+            Err((message, help)) => {
+                cx.error(format!("{at}.name"), message, help);
+                broken = true;
+                continue;
+            }
+        };
+        if let Err(earlier) = names.claim(&variant, format!("code {}", code.code)) {
+            cx.error(
+                format!("{at}.name"),
+                format!(
+                    "variant `{variant}` (code {}, from {origin}) is already taken by {earlier}",
+                    code.code
+                ),
+                "rename one of the two variants",
+            );
+            broken = true;
+            continue;
+        }
+        variants.push(ErrorVariant {
+            code: code.code,
+            rust_name: variant,
+            errmsg: code.errmsg.trim().to_owned(),
+            solution: code
+                .solution
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            from_set,
+        });
+    }
+    variants.sort_by_key(|v| v.code);
+    if broken {
+        None
+    } else {
+        Some(ErrorEnum {
+            rust_name,
+            variants,
+        })
+    }
+}
+
+fn lower_example(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<String> {
+    let example = e.example.as_ref()?;
+    match serde_json::from_str::<serde_json::Value>(&example.response) {
+        Ok(serde_json::Value::Object(_)) => Some(example.response.trim().to_owned()),
+        Ok(_) => {
+            cx.error(
+                "endpoint.example.response",
+                "the example response is JSON but not an object",
+                "paste the whole response body, `{ \"errcode\": 0, … }`",
+            );
+            None
+        }
+        Err(err) => {
+            cx.error(
+                "endpoint.example.response",
+                format!("the example response is not valid JSON: {err}"),
+                "fix the JSON; documentation examples often lack braces or quotes",
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Lowering fields: type expressions, Rust field names, presence and defaults.
+
+use super::registry::NamedKind;
+use super::{Cx, docs_or};
+use crate::ident::{self, Namespace};
+use crate::ir::{DefaultValue, FieldDef, Presence, StructDef, TypeRef};
+use crate::spec::FieldSpec;
+use serde_yaml::Value;
+
+const SCALARS: &str = "string, integer, number, boolean, flag";
+
+/// Lowers the fields of one struct; `None` when any field is broken (all are reported).
+pub fn lower_struct(
+    cx: &mut Cx<'_>,
+    rust_name: String,
+    docs: String,
+    fields: &[FieldSpec],
+    at: &str,
+) -> Option<StructDef> {
+    let mut names = Namespace::default();
+    let mut wire_names = Namespace::default();
+    let mut lowered = Vec::with_capacity(fields.len());
+    let mut broken = false;
+    for (index, field) in fields.iter().enumerate() {
+        let field_at = format!("{at}[{index}]");
+        if let Err(earlier) = wire_names.claim(&field.name, format!("fields[{index}]")) {
+            cx.error(
+                format!("{field_at}.name"),
+                format!(
+                    "wire name `{}` is listed twice (also at {earlier})",
+                    field.name
+                ),
+                "remove one of them",
+            );
+            broken = true;
+            continue;
+        }
+        match lower_field(cx, field, &field_at, &mut names, index) {
+            Some(field) => lowered.push(field),
+            None => broken = true,
+        }
+    }
+    if broken {
+        return None;
+    }
+    let all_fields_optional = lowered.iter().all(|f| f.presence != Presence::Required);
+    Some(StructDef {
+        rust_name,
+        docs,
+        fields: lowered,
+        all_fields_optional,
+    })
+}
+
+fn lower_field(
+    cx: &mut Cx<'_>,
+    field: &FieldSpec,
+    at: &str,
+    names: &mut Namespace,
+    index: usize,
+) -> Option<FieldDef> {
+    let derived = match &field.rust_name {
+        Some(name) => ident::explicit(name).and_then(|ident| match ident::snake(name) {
+            Ok(snake) if snake == ident => Ok(ident),
+            _ => Err(ident::NameError(format!(
+                "`rust_name: {name}` is not a snake_case name"
+            ))),
+        }),
+        None => ident::snake(&field.name),
+    };
+    let rust_name = match derived {
+        Ok(name) => name,
+        Err(ident::NameError(message)) => {
+            cx.error(
+                at,
+                message,
+                "set `rust_name:` to a snake_case Rust field name",
+            );
+            return None;
+        }
+    };
+    if let Err(earlier) = names.claim(
+        &rust_name,
+        format!("the field at fields[{index}] (wire `{}`)", field.name),
+    ) {
+        cx.error(
+            at,
+            format!(
+                "field `{}` becomes the Rust field `{rust_name}`, already taken by {earlier}",
+                field.name
+            ),
+            "set `rust_name:` on one of the two fields",
+        );
+        return None;
+    }
+    let ty = parse_type(cx, &field.ty, &format!("{at}.type"))?;
+    let presence = match (&field.default, field.required) {
+        (Some(_), true) => {
+            cx.error(
+                format!("{at}.default"),
+                "a required field cannot have a default",
+                "remove `default:` or `required: true`",
+            );
+            return None;
+        }
+        (Some(value), false) => lower_default(cx, &ty, value, &format!("{at}.default"))?,
+        (None, true) => Presence::Required,
+        (None, false) => Presence::Optional,
+    };
+    let docs = docs_or(
+        field.docs.as_deref(),
+        &format!("The `{}` field (undocumented in the spec).", field.name),
+    );
+    Some(FieldDef {
+        rust_name,
+        wire_name: field.name.clone(),
+        docs,
+        ty,
+        presence,
+    })
+}
+
+/// Parses a type expression: a scalar, a named type, or `array<…>`.
+pub fn parse_type(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
+    let ty = parse_type_inner(cx, expr.trim(), at)?;
+    if let TypeRef::Array(inner) = &ty
+        && contains_flag(inner)
+    {
+        cx.error(
+            at,
+            "`flag` cannot be the item type of an array",
+            "use `array<integer>` for lists of 0/1 values",
+        );
+        return None;
+    }
+    Some(ty)
+}
+
+fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
+    if let Some(rest) = expr.strip_prefix("array<") {
+        let Some(inner) = rest.strip_suffix('>') else {
+            cx.error(
+                at,
+                format!("`{expr}` is missing its closing `>`"),
+                "write `array<ItemType>`",
+            );
+            return None;
+        };
+        return parse_type_inner(cx, inner.trim(), at).map(|inner| TypeRef::Array(Box::new(inner)));
+    }
+    Some(match expr {
+        "string" => TypeRef::String,
+        "integer" => TypeRef::Integer,
+        "number" => TypeRef::Number,
+        "boolean" => TypeRef::Boolean,
+        "flag" => TypeRef::Flag,
+        name => {
+            match cx.registry.named_type(name) {
+                Some(named) => TypeRef::Named {
+                    rust_name: name.to_owned(),
+                    module: named.module.clone(),
+                },
+                None => {
+                    let known: Vec<&str> = cx.registry.type_names().collect();
+                    cx.error(
+                    at,
+                    format!("unknown type `{name}`"),
+                    format!("use one of {SCALARS}, `array<…>`, or a type defined under `types:` ({})", if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }),
+                );
+                    return None;
+                }
+            }
+        }
+    })
+}
+
+fn contains_flag(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Flag => true,
+        TypeRef::Array(inner) => contains_flag(inner),
+        _ => false,
+    }
+}
+
+/// Checks a default against the field's type: zero values use `Default`, others a value.
+fn lower_default(cx: &mut Cx<'_>, ty: &TypeRef, value: &Value, at: &str) -> Option<Presence> {
+    let presence = match (ty, value) {
+        (TypeRef::Array(_), Value::Sequence(items)) if items.is_empty() => {
+            Some(Presence::DefaultZero)
+        }
+        (TypeRef::String, Value::String(s)) if s.is_empty() => Some(Presence::DefaultZero),
+        (TypeRef::String, Value::String(s)) => {
+            Some(Presence::DefaultValue(DefaultValue::String(s.clone())))
+        }
+        (TypeRef::Integer, Value::Number(n)) => n.as_i64().map(|i| {
+            if i == 0 {
+                Presence::DefaultZero
+            } else {
+                Presence::DefaultValue(DefaultValue::Integer(i))
+            }
+        }),
+        (TypeRef::Number, Value::Number(n)) => n.as_f64().map(|f| {
+            if f == 0.0 {
+                Presence::DefaultZero
+            } else {
+                Presence::DefaultValue(DefaultValue::Number(f))
+            }
+        }),
+        (TypeRef::Boolean | TypeRef::Flag, Value::Bool(b)) => Some(bool_default(*b)),
+        (TypeRef::Flag, Value::Number(n)) => match n.as_i64() {
+            Some(0) => Some(Presence::DefaultZero),
+            Some(1) => Some(bool_default(true)),
+            _ => None,
+        },
+        (TypeRef::Named { rust_name, .. }, _) => return named_default(cx, rust_name, value, at),
+        _ => None,
+    };
+    if presence.is_none() {
+        cx.error(
+            at,
+            format!(
+                "default `{}` does not fit the field's type",
+                yaml_inline(value)
+            ),
+            default_help(ty),
+        );
+    }
+    presence
+}
+
+fn bool_default(value: bool) -> Presence {
+    if value {
+        Presence::DefaultValue(DefaultValue::Bool(true))
+    } else {
+        Presence::DefaultZero
+    }
+}
+
+fn named_default(cx: &mut Cx<'_>, rust_name: &str, value: &Value, at: &str) -> Option<Presence> {
+    match cx.registry.named_type(rust_name).map(|named| &named.kind) {
+        Some(NamedKind::Object { all_optional: true }) if matches!(value, Value::Mapping(m) if m.is_empty()) => {
+            Some(Presence::DefaultZero)
+        }
+        Some(NamedKind::Object { all_optional }) => {
+            let help = if *all_optional {
+                "write `default: {}`".to_owned()
+            } else {
+                format!(
+                    "`{rust_name}` has required fields, so it has no default: remove `default:`"
+                )
+            };
+            cx.error(
+                at,
+                format!(
+                    "an object default must be `{{}}`, not `{}`",
+                    yaml_inline(value)
+                ),
+                help,
+            );
+            None
+        }
+        Some(NamedKind::Enum { repr, variants }) => {
+            let wire = super::registry::enum_value(value, *repr);
+            match variants.iter().find(|(v, _)| Some(v) == wire.as_ref()) {
+                Some((_, variant)) => Some(Presence::DefaultValue(DefaultValue::EnumVariant {
+                    enum_name: rust_name.to_owned(),
+                    variant: variant.clone(),
+                })),
+                None => {
+                    let listed: Vec<String> = variants
+                        .iter()
+                        .map(|(v, _)| super::display_value(v))
+                        .collect();
+                    cx.error(
+                        at,
+                        format!(
+                            "default `{}` is not a documented value of `{rust_name}`",
+                            yaml_inline(value)
+                        ),
+                        format!("use one of {}", listed.join(", ")),
+                    );
+                    None
+                }
+            }
+        }
+        None => None,
+    }
+}
+
+fn default_help(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Array(_) => "an array's only default is `[]`",
+        TypeRef::String => "a string default is a quoted string",
+        TypeRef::Integer => "an integer default is a whole number",
+        TypeRef::Number => "a number default is a number",
+        TypeRef::Boolean => "a boolean default is `true` or `false`",
+        TypeRef::Flag => "a flag default is `true`, `false`, `1` or `0`",
+        TypeRef::Named { .. } => "see the named type's values",
+    }
+}
+
+fn yaml_inline(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "?".to_owned())
+}

@@ -1,0 +1,313 @@
+//! Stage 2: validate the loaded specs and lower them into the [`ir`](crate::ir).
+//!
+//! Lowering works in two passes. The first registers every name that specs can refer to across
+//! files (named types, error sets, operations), so that the order of files never matters. The
+//! second lowers each file, resolving references through that registry. Every problem becomes a
+//! [`Diagnostic`]; lowering goes on after one, so a single run reports them all.
+
+mod endpoint;
+mod fields;
+mod registry;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ident;
+use crate::ir::{Api, ChildModule, EnumDef, EnumRepr, EnumValue, Module, TypeDef, VariantDef};
+use crate::load::LoadedSpec;
+use crate::spec::{TypeKind, TypeSpec};
+use registry::Registry;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Validates `specs` and lowers them; on any problem, returns all of them and no IR.
+pub fn lower(specs: &[LoadedSpec]) -> Result<Api, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let registry = Registry::build(specs, &mut diagnostics);
+    let mut modules = Vec::new();
+    for spec in specs {
+        let mut cx = Cx {
+            file: &spec.rel_path,
+            registry: &registry,
+            diagnostics: &mut diagnostics,
+        };
+        if let Some(module) = lower_file(&mut cx, spec) {
+            modules.push(module);
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics.sorted());
+    }
+    Ok(Api {
+        modules: with_group_modules(modules),
+    })
+}
+
+/// What lowering one file needs: where it is, what other files define, where problems go.
+pub(crate) struct Cx<'a> {
+    pub file: &'a Path,
+    pub registry: &'a Registry,
+    pub diagnostics: &'a mut Diagnostics,
+}
+
+impl Cx<'_> {
+    pub fn error(
+        &mut self,
+        spec_path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::new(self.file, spec_path, message).with_help(help));
+    }
+}
+
+/// The module of one spec file, or `None` when the file defines nothing to emit (error sets only).
+fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
+    let mut types = Vec::new();
+    let endpoint = spec
+        .spec
+        .endpoint
+        .as_ref()
+        .and_then(|e| endpoint::lower(cx, e));
+    let mut named: Vec<TypeDef> = spec
+        .spec
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(index, ty)| lower_named_type(cx, ty, &format!("types[{index}]")))
+        .collect();
+    named.sort_by(|a, b| type_name(a).cmp(type_name(b)));
+    if let Some(endpoint) = &endpoint {
+        types.push(TypeDef::Struct(endpoint.request.clone()));
+        types.push(TypeDef::Struct(endpoint.response.clone()));
+    }
+    types.extend(named);
+    if types.is_empty() && endpoint.is_none() {
+        return None;
+    }
+    let module_name = cx.registry.module_of_file(cx.file)?;
+    let docs = match &endpoint {
+        Some(e) => format!("`{}`: {}", e.wire_name, e.summary),
+        None => format!("Types shared by the specs, from `{}`.", cx.file.display()),
+    };
+    Some(Module {
+        path: module_name,
+        spec_file: Some(cx.file.to_path_buf()),
+        docs,
+        children: Vec::new(),
+        types,
+        endpoint,
+    })
+}
+
+fn type_name(ty: &TypeDef) -> &str {
+    match ty {
+        TypeDef::Struct(s) => &s.rust_name,
+        TypeDef::Enum(e) => &e.rust_name,
+    }
+}
+
+fn lower_named_type(cx: &mut Cx<'_>, ty: &TypeSpec, at: &str) -> Option<TypeDef> {
+    let rust_name = cx.registry.type_rust_name(&ty.name)?.to_owned();
+    let docs = docs_or(
+        ty.docs.as_deref(),
+        &format!("The `{}` type of the spec.", ty.name),
+    );
+    match ty.kind {
+        TypeKind::Object => {
+            if ty.repr.is_some() || ty.values.is_some() {
+                cx.error(
+                    at,
+                    "an object type takes `fields`, not `repr` or `values`",
+                    "remove `repr` and `values`, or use `kind: enum`",
+                );
+            }
+            let Some(fields) = &ty.fields else {
+                cx.error(
+                    at,
+                    format!("object type `{}` has no `fields`", ty.name),
+                    "add `fields:` (`fields: []` for an empty object)",
+                );
+                return None;
+            };
+            fields::lower_struct(cx, rust_name, docs, fields, &format!("{at}.fields"))
+                .map(TypeDef::Struct)
+        }
+        TypeKind::Enum => lower_enum(cx, ty, rust_name, docs, at).map(TypeDef::Enum),
+    }
+}
+
+fn lower_enum(
+    cx: &mut Cx<'_>,
+    ty: &TypeSpec,
+    rust_name: String,
+    docs: String,
+    at: &str,
+) -> Option<EnumDef> {
+    if ty.fields.is_some() {
+        cx.error(
+            at,
+            "an enum type takes `repr` and `values`, not `fields`",
+            "remove `fields`, or use `kind: object`",
+        );
+    }
+    let Some(repr) = ty.repr else {
+        cx.error(
+            at,
+            format!("enum `{}` has no `repr`", ty.name),
+            "add `repr: integer` or `repr: string`: how values travel on the wire",
+        );
+        return None;
+    };
+    let repr = match repr {
+        crate::spec::EnumRepr::Integer => EnumRepr::Integer,
+        crate::spec::EnumRepr::String => EnumRepr::String,
+    };
+    let values = ty.values.as_deref().unwrap_or_default();
+    if values.is_empty() {
+        cx.error(
+            at,
+            format!("enum `{}` has no values", ty.name),
+            "list its documented values under `values:`",
+        );
+        return None;
+    }
+    let mut names = ident::Namespace::default();
+    let _ = names.claim(
+        "Unknown",
+        "the fallback variant `Unknown` that keeps undocumented values",
+    );
+    let mut seen_values = BTreeMap::new();
+    let mut variants = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        let at = format!("{at}.values[{index}]");
+        let Some(wire) = registry::enum_value(&value.value, repr) else {
+            let expected = if repr == EnumRepr::Integer {
+                "an integer"
+            } else {
+                "a string"
+            };
+            cx.error(
+                &at,
+                format!(
+                    "enum `{}` has `repr: {}`, so each value must be {expected}",
+                    ty.name,
+                    repr_word(repr)
+                ),
+                "fix the value or the enum's `repr`",
+            );
+            continue;
+        };
+        if let Some(first) = seen_values.insert(display_value(&wire), index) {
+            cx.error(
+                &at,
+                format!(
+                    "value {} is listed twice (also at values[{first}])",
+                    display_value(&wire)
+                ),
+                "remove one of them",
+            );
+            continue;
+        }
+        let derived = match (&value.name, &wire) {
+            (Some(name), _) => registry::check_pascal(name),
+            (None, EnumValue::String(s)) => ident::pascal(s).map_err(|ident::NameError(m)| {
+                (m, "add `name:` with the Rust variant name".to_owned())
+            }),
+            (None, EnumValue::Integer(_)) => Err((
+                format!("integer value {} has no `name`", display_value(&wire)),
+                "add `name:` with the Rust variant name, e.g. `name: Linked`".to_owned(),
+            )),
+        };
+        let variant = match derived {
+            Ok(name) => name,
+            Err((message, help)) => {
+                cx.error(&at, message, help);
+                continue;
+            }
+        };
+        if let Err(earlier) = names.claim(&variant, format!("value {}", display_value(&wire))) {
+            cx.error(
+                &at,
+                format!("variant name `{variant}` is already taken by {earlier}"),
+                "give this value a different `name:`",
+            );
+            continue;
+        }
+        let docs = docs_or(
+            value.docs.as_deref(),
+            &format!("The value {}.", display_value(&wire)),
+        );
+        variants.push(VariantDef {
+            rust_name: variant,
+            value: wire,
+            docs,
+        });
+    }
+    Some(EnumDef {
+        rust_name,
+        docs,
+        repr,
+        variants,
+    })
+}
+
+fn repr_word(repr: EnumRepr) -> &'static str {
+    match repr {
+        EnumRepr::Integer => "integer",
+        EnumRepr::String => "string",
+    }
+}
+
+pub(crate) fn display_value(value: &EnumValue) -> String {
+    match value {
+        EnumValue::Integer(i) => i.to_string(),
+        EnumValue::String(s) => format!("\"{s}\""),
+    }
+}
+
+/// The author's docs, trimmed, or a stand-in so every public item has rustdoc.
+pub(crate) fn docs_or(docs: Option<&str>, fallback: &str) -> String {
+    match docs.map(str::trim) {
+        Some(docs) if !docs.is_empty() => docs.to_owned(),
+        _ => fallback.to_owned(),
+    }
+}
+
+/// Adds a module for every group folder (and the root), listing its children, and sorts.
+fn with_group_modules(files: Vec<Module>) -> Vec<Module> {
+    let mut children: BTreeMap<Vec<String>, BTreeSet<ChildModule>> = BTreeMap::new();
+    children.entry(Vec::new()).or_default();
+    for module in &files {
+        for depth in 0..module.path.len() {
+            let child = ChildModule {
+                name: module.path[depth].clone(),
+                is_group: depth + 1 < module.path.len(),
+            };
+            children
+                .entry(module.path[..depth].to_vec())
+                .or_default()
+                .insert(child);
+        }
+    }
+    let mut modules = files;
+    for (path, kids) in children {
+        let docs = match path.last() {
+            Some(group) => format!(
+                "The `{group}` group of endpoints, from the specs in `specs/{}/`.",
+                path.join("/")
+            ),
+            None => "The generated API: the endpoints and their types, one module per spec folder."
+                .to_owned(),
+        };
+        modules.push(Module {
+            path,
+            spec_file: None,
+            docs,
+            children: kids.into_iter().collect(),
+            types: Vec::new(),
+            endpoint: None,
+        });
+    }
+    modules.sort_by(|a, b| a.path.cmp(&b.path));
+    modules
+}

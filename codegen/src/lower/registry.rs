@@ -1,0 +1,332 @@
+//! The first lowering pass: every name one spec file can use from another.
+//!
+//! Named types and error sets are global: any spec may use any of them, wherever it is defined.
+//! Their Rust names share one namespace with the types each endpoint derives (`…Request`,
+//! `…Response`, `…Error`), and operation names share the client's namespace, so collisions are
+//! found here, across files, before any file is lowered.
+
+use super::Cx;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ident::{self, Namespace};
+use crate::ir::{EnumRepr, EnumValue};
+use crate::load::LoadedSpec;
+use crate::spec::{self, ErrorCodeSpec, TypeKind};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    /// By the name specs use, which is also the Rust name.
+    types: BTreeMap<String, NamedType>,
+    error_sets: BTreeMap<String, ErrorSet>,
+    /// The module path of each spec file.
+    modules: BTreeMap<PathBuf, Vec<String>>,
+}
+
+#[derive(Debug)]
+pub struct NamedType {
+    /// The module that defines it, from the `api` root.
+    pub module: Vec<String>,
+    pub kind: NamedKind,
+}
+
+#[derive(Debug)]
+pub enum NamedKind {
+    /// `all_optional`: no field is required, so the struct implements `Default`.
+    Object { all_optional: bool },
+    /// Documented values with their variant names, for checking defaults.
+    Enum {
+        repr: EnumRepr,
+        variants: Vec<(EnumValue, String)>,
+    },
+}
+
+#[derive(Debug)]
+pub struct ErrorSet {
+    pub codes: Vec<ErrorCodeSpec>,
+}
+
+impl Registry {
+    pub fn build(specs: &[LoadedSpec], diagnostics: &mut Diagnostics) -> Self {
+        let mut registry = Self::default();
+        let mut type_names = Namespace::default();
+        let mut operations = Namespace::default();
+        let mut module_owners = Namespace::default();
+        let mut group_paths = BTreeMap::new();
+        for spec in specs {
+            let mut cx = Cx {
+                file: &spec.rel_path,
+                registry: &registry,
+                diagnostics,
+            };
+            let module = module_path(&mut cx, spec);
+            for depth in 1..module.len() {
+                group_paths.insert(module[..depth].to_vec(), spec.rel_path.clone());
+            }
+            let file_label = format!("spec `{}`", spec.rel_path.display());
+            if let Err(earlier) = module_owners.claim(&module.join("::"), &file_label) {
+                cx.error(
+                    "",
+                    format!(
+                        "this file's module `{}` is also the module of {earlier}",
+                        module.join("::")
+                    ),
+                    "rename one of the files",
+                );
+            }
+            registry.register_file(spec, &module, &mut type_names, &mut operations, diagnostics);
+            registry.modules.insert(spec.rel_path.clone(), module);
+        }
+        for (group, example_file) in &group_paths {
+            for (file, module) in &registry.modules {
+                if module == group {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            file,
+                            "",
+                            format!(
+                                "module `{}` is both this file and the folder of `{}`",
+                                group.join("::"),
+                                example_file.display()
+                            ),
+                        )
+                        .with_help("rename the file or the folder"),
+                    );
+                }
+            }
+        }
+        registry
+    }
+
+    fn register_file(
+        &mut self,
+        spec: &LoadedSpec,
+        module: &[String],
+        type_names: &mut Namespace,
+        operations: &mut Namespace,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let file = spec.rel_path.as_path();
+        let mut report = |at: String, message: String, help: &str| {
+            diagnostics.push(Diagnostic::new(file, at, message).with_help(help))
+        };
+        for (index, ty) in spec.spec.types.iter().enumerate() {
+            let at = format!("types[{index}].name");
+            match check_pascal(&ty.name) {
+                Ok(name) => {
+                    if let Err(earlier) =
+                        type_names.claim(&name, format!("type `{name}` of `{}`", file.display()))
+                    {
+                        report(
+                            at,
+                            format!("type name `{name}` is already taken by {earlier}"),
+                            "rename one of the types",
+                        );
+                        continue;
+                    }
+                    let kind = match ty.kind {
+                        TypeKind::Object => NamedKind::Object {
+                            all_optional: ty
+                                .fields
+                                .as_deref()
+                                .unwrap_or_default()
+                                .iter()
+                                .all(|f| !f.required),
+                        },
+                        TypeKind::Enum => enum_kind(ty),
+                    };
+                    self.types.insert(
+                        name,
+                        NamedType {
+                            module: module.to_vec(),
+                            kind,
+                        },
+                    );
+                }
+                Err((message, help)) => report(at, message, &help),
+            }
+        }
+        for (index, set) in spec.spec.error_sets.iter().enumerate() {
+            let at = format!("error_sets[{index}]");
+            if self.error_sets.contains_key(&set.name) {
+                report(
+                    format!("{at}.name"),
+                    format!("error set `{}` is defined twice", set.name),
+                    "rename or merge one of them",
+                );
+                continue;
+            }
+            let mut codes = BTreeMap::new();
+            for (code_index, code) in set.codes.iter().enumerate() {
+                if code.code == 0 {
+                    report(
+                        format!("{at}.codes[{code_index}].code"),
+                        "code 0 means success and is not an error".to_owned(),
+                        "remove this entry",
+                    );
+                }
+                if let Some(first) = codes.insert(code.code, code_index) {
+                    report(
+                        format!("{at}.codes[{code_index}].code"),
+                        format!(
+                            "code {} is listed twice in set `{}` (also at codes[{first}])",
+                            code.code, set.name
+                        ),
+                        "remove one of them",
+                    );
+                }
+            }
+            self.error_sets.insert(
+                set.name.clone(),
+                ErrorSet {
+                    codes: set.codes.clone(),
+                },
+            );
+        }
+        if let Some(endpoint) = &spec.spec.endpoint {
+            let at = "endpoint.operation".to_owned();
+            match ident::snake(&endpoint.operation) {
+                Ok(method) if method == endpoint.operation => {
+                    if let Err(earlier) = operations.claim(
+                        &method,
+                        format!("endpoint `{}` in `{}`", endpoint.name, file.display()),
+                    ) {
+                        report(
+                            at.clone(),
+                            format!("operation `{method}` is already taken by {earlier}"),
+                            "choose another operation name",
+                        );
+                    }
+                    for suffix in ["Request", "Response", "Error"] {
+                        let name =
+                            format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
+                        if let Err(earlier) = type_names.claim(
+                            &name,
+                            format!("type `{name}` derived from operation `{method}`"),
+                        ) {
+                            report(
+                                at.clone(),
+                                format!(
+                                    "the operation's {} type `{name}` is already taken by {earlier}",
+                                    suffix.to_lowercase()
+                                ),
+                                "rename the operation or the other type",
+                            );
+                        }
+                    }
+                }
+                Ok(method) => report(
+                    at,
+                    format!(
+                        "operation `{}` is not a snake_case name",
+                        endpoint.operation
+                    ),
+                    &format!("write `{method}`"),
+                ),
+                Err(ident::NameError(message)) => report(
+                    at,
+                    message,
+                    "write the operation as a snake_case Rust method name",
+                ),
+            }
+        }
+    }
+
+    /// The Rust name of a named type a spec defines or refers to, if it is defined somewhere.
+    pub fn type_rust_name(&self, name: &str) -> Option<&str> {
+        self.types.get_key_value(name).map(|(key, _)| key.as_str())
+    }
+
+    pub fn named_type(&self, name: &str) -> Option<&NamedType> {
+        self.types.get(name)
+    }
+
+    pub fn type_names(&self) -> impl Iterator<Item = &str> {
+        self.types.keys().map(String::as_str)
+    }
+
+    pub fn error_set(&self, name: &str) -> Option<&ErrorSet> {
+        self.error_sets.get(name)
+    }
+
+    pub fn error_set_names(&self) -> impl Iterator<Item = &str> {
+        self.error_sets.keys().map(String::as_str)
+    }
+
+    pub fn module_of_file(&self, file: &Path) -> Option<Vec<String>> {
+        self.modules.get(file).cloned()
+    }
+}
+
+/// A type or variant name the author wrote: it must be a PascalCase identifier.
+pub fn check_pascal(name: &str) -> Result<String, (String, String)> {
+    let ident = ident::explicit(name).map_err(|ident::NameError(m)| {
+        (m, "write a PascalCase name such as `LinkStatus`".to_owned())
+    })?;
+    match ident::pascal(name) {
+        Ok(pascal) if pascal == name => Ok(ident),
+        Ok(pascal) => Err((
+            format!("`{name}` is not PascalCase"),
+            format!("write `{pascal}`"),
+        )),
+        Err(ident::NameError(m)) => {
+            Err((m, "write a PascalCase name such as `LinkStatus`".to_owned()))
+        }
+    }
+}
+
+/// The variant name of one documented enum value: the author's `name`, or one derived from a
+/// string value. Lowering reports the failures; here they just leave the value out.
+pub fn variant_name(value: &spec::EnumValueSpec, wire: &EnumValue) -> Option<String> {
+    match (&value.name, wire) {
+        (Some(name), _) => check_pascal(name).ok(),
+        (None, EnumValue::String(s)) => ident::pascal(s).ok(),
+        (None, EnumValue::Integer(_)) => None,
+    }
+}
+
+/// Reads a YAML value as a value of an enum with this `repr`.
+pub fn enum_value(value: &serde_yaml::Value, repr: EnumRepr) -> Option<EnumValue> {
+    match (repr, value) {
+        (EnumRepr::Integer, serde_yaml::Value::Number(n)) => n.as_i64().map(EnumValue::Integer),
+        (EnumRepr::String, serde_yaml::Value::String(s)) => Some(EnumValue::String(s.clone())),
+        _ => None,
+    }
+}
+
+fn enum_kind(ty: &spec::TypeSpec) -> NamedKind {
+    let repr = match ty.repr {
+        Some(spec::EnumRepr::String) => EnumRepr::String,
+        _ => EnumRepr::Integer,
+    };
+    let variants = ty
+        .values
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| {
+            let wire = enum_value(&v.value, repr)?;
+            let name = variant_name(v, &wire)?;
+            Some((wire, name))
+        })
+        .collect();
+    NamedKind::Enum { repr, variants }
+}
+
+fn module_path(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Vec<String> {
+    let mut path = Vec::new();
+    for part in spec.group.iter().chain(std::iter::once(&spec.stem)) {
+        match ident::module(part) {
+            Ok(name) => path.push(name),
+            Err(ident::NameError(message)) => {
+                cx.error(
+                    "",
+                    format!("the file or folder name `{part}` cannot be a module: {message}"),
+                    "rename it with ASCII letters, digits, `_` or `-`",
+                );
+                path.push(format!("invalid_{}", path.len()));
+            }
+        }
+    }
+    path
+}

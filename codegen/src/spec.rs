@@ -1,0 +1,214 @@
+//! The spec language, v1: the shapes `serde_yaml` reads a spec file into.
+//!
+//! Every struct rejects keys it does not know (`deny_unknown_fields`), so a misspelled key is an
+//! error rather than silently ignored. These types describe what the author wrote; deciding Rust
+//! names, resolving references and checking consistency is the job of [`crate::lower`].
+//! `docs/spec-language.md` documents the language for spec authors.
+
+use serde::Deserialize;
+
+/// One spec file: at most one endpoint, plus named types and error sets any spec may use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    /// The version of the spec language; only `1` exists.
+    pub version: u32,
+    #[serde(default)]
+    pub endpoint: Option<EndpointSpec>,
+    #[serde(default)]
+    pub types: Vec<TypeSpec>,
+    #[serde(default)]
+    pub error_sets: Vec<ErrorSetSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// The endpoint's name on the wire, usually the last path segment (`wxamplinkget`).
+    pub name: String,
+    /// The Rust method name on the client (`get_linked_mini_programs`); it also names the
+    /// endpoint's request, response and error types.
+    pub operation: String,
+    pub summary: String,
+    #[serde(default)]
+    pub docs: Option<String>,
+    #[serde(default)]
+    pub doc_url: Option<String>,
+    pub method: HttpMethod,
+    pub host: String,
+    pub path: String,
+    /// The token the endpoint takes; absent for endpoints that take none (token endpoints).
+    #[serde(default)]
+    pub token: Option<TokenSpec>,
+    #[serde(default)]
+    pub third_party: Option<ThirdPartySpec>,
+    #[serde(default)]
+    pub request: RequestSpec,
+    pub response: ResponseSpec,
+    #[serde(default)]
+    pub errors: ErrorsSpec,
+    #[serde(default)]
+    pub example: Option<ExampleSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum HttpMethod {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "POST")]
+    Post,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSpec {
+    pub kind: TokenKind,
+    /// The query parameter that carries the token.
+    pub query_param: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// An account's own `access_token`, or the `authorizer_access_token` a platform holds for it.
+    AccessToken,
+    /// A third-party platform's own `component_access_token`.
+    ComponentAccessToken,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThirdPartySpec {
+    /// Whether a third-party platform may call the endpoint on an authorizer's behalf.
+    pub allowed: bool,
+    /// The permission set the authorizer must have granted to the platform.
+    #[serde(default)]
+    pub permission_set: Option<u32>,
+    #[serde(default)]
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    /// Query parameters besides the token; scalars only.
+    #[serde(default)]
+    pub query: Vec<FieldSpec>,
+    /// Fields of the JSON body. A POST with no fields sends `{}`.
+    #[serde(default)]
+    pub body: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// The payload fields; `errcode` and `errmsg` are read by the client and are not listed.
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust field name, when the one derived from `name` is not wanted.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// A type expression: a scalar, a named type, or `array<…>` of one of those.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    /// The value used when the field is absent; such a field is not an `Option` in Rust.
+    #[serde(default)]
+    pub default: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    /// The Rust name of the type (PascalCase).
+    pub name: String,
+    pub kind: TypeKind,
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// For `kind: object`.
+    #[serde(default)]
+    pub fields: Option<Vec<FieldSpec>>,
+    /// For `kind: enum`: how values travel on the wire.
+    #[serde(default)]
+    pub repr: Option<EnumRepr>,
+    /// For `kind: enum`: the documented values. Others decode into `Unknown`.
+    #[serde(default)]
+    pub values: Option<Vec<EnumValueSpec>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeKind {
+    Object,
+    Enum,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumRepr {
+    Integer,
+    String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueSpec {
+    /// The value on the wire: an integer or a string, as the enum's `repr` says.
+    pub value: serde_yaml::Value,
+    /// The Rust variant name; derived from a string value when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsSpec {
+    /// Names of error sets whose codes this endpoint can also return.
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub codes: Vec<ErrorCodeSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSetSpec {
+    pub name: String,
+    #[serde(default)]
+    pub docs: Option<String>,
+    pub codes: Vec<ErrorCodeSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodeSpec {
+    pub code: i64,
+    /// The Rust variant name (PascalCase).
+    pub name: String,
+    /// The errmsg the server sends with this code, as documented.
+    pub errmsg: String,
+    /// What the caller should do about it, as documented.
+    #[serde(default)]
+    pub solution: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    /// A complete response body (JSON), as documented; the generated tests decode it.
+    pub response: String,
+}

@@ -1,0 +1,36 @@
+//! Hand-written support code for the generated endpoints (not generated: edit freely).
+//!
+//! The generated modules under `src/api/` describe each endpoint as data (an [`Operation`]) and
+//! call [`Client::call`]; everything that is the same for every endpoint lives here: the HTTP
+//! exchange, reading the `errcode`/`errmsg` envelope, the error types, token redaction, and the
+//! serde adapter for 0/1 flags.
+
+mod client;
+mod error;
+pub(crate) mod flag;
+mod token;
+
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub(crate) use error::excerpt;
+pub use error::{ApiError, BuildError, EXCERPT_LIMIT, Error};
+pub use token::AccessToken;
+
+/// An endpoint as the generated code describes it to [`Client::call`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operation {
+    /// The endpoint's wire name, for logs and errors.
+    pub name: &'static str,
+    pub method: HttpMethod,
+    /// The official host, used unless the client has a base URL.
+    pub host: &'static str,
+    pub path: &'static str,
+    /// The query parameter that carries the access token, if the endpoint takes one.
+    pub token_query: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code, reason = "which methods are used depends on the specs")]
+pub(crate) enum HttpMethod {
+    Get,
+    Post,
+}
