@@ -58,6 +58,15 @@ pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Error> {
     emit::emit_api(&api).map_err(Error::Internal)
 }
 
+/// What `cargo run -p codegen` regenerates by default: the client from `specs/`, and the fixture
+/// client the cross-crate tests compile (with warnings denied) and call.
+pub fn default_targets(root: &Path) -> Vec<(PathBuf, PathBuf)> {
+    vec![
+        (root.join("specs"), root.join("generated/src/api")),
+        (root.join("codegen/tests/fixtures/corners"), root.join("tests/src/api")),
+    ]
+}
+
 /// The workspace this generator was built in: the default home of `specs/` and `generated/`.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

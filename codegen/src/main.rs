@@ -1,7 +1,8 @@
-//! `cargo run -p codegen`: regenerate `generated/src/api/` from `specs/`.
+//! `cargo run -p codegen`: regenerate `generated/src/api/` from `specs/` (and the fixture client
+//! of the cross-crate tests); `--check` writes nothing and fails when either is stale.
 
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Generates the typed WeChat API client from the YAML specs.
@@ -11,52 +12,67 @@ struct Args {
     /// Write nothing; fail with a unified diff when the checked-in output is stale.
     #[arg(long)]
     check: bool,
-    /// The folder of specs [default: `specs/` of the workspace].
-    #[arg(long, value_name = "DIR")]
+    /// The folder of specs; with `--out`, generate only this pair
+    /// [default: `specs/` → `generated/src/api/`, and the test fixtures → `tests/src/api/`].
+    #[arg(long, value_name = "DIR", requires = "out")]
     specs: Option<PathBuf>,
-    /// The folder the generator owns [default: `generated/src/api/` of the workspace].
-    #[arg(long, value_name = "DIR")]
+    /// The folder the generator owns for `--specs`.
+    #[arg(long, value_name = "DIR", requires = "specs")]
     out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let root = codegen::workspace_root();
-    let specs = args.specs.unwrap_or_else(|| root.join("specs"));
-    let out = args.out.unwrap_or_else(|| root.join("generated/src/api"));
-    let files = match codegen::generate(&specs) {
-        Ok(files) => files,
-        Err(err) => {
-            eprintln!("{err}");
-            return ExitCode::FAILURE;
-        }
+    let targets = match (args.specs, args.out) {
+        (Some(specs), Some(out)) => vec![(specs, out)],
+        _ => codegen::default_targets(&codegen::workspace_root()),
     };
-    if args.check {
-        return match codegen::write::check(&out, &files) {
-            Ok(None) => {
-                eprintln!(
-                    "codegen: {} is up to date ({} files)",
-                    out.display(),
-                    files.len()
-                );
-                ExitCode::SUCCESS
-            }
-            Ok(Some(diff)) => {
-                println!("{diff}");
-                eprintln!(
-                    "codegen: {} is stale; run `{}` and commit the result",
-                    out.display(),
-                    codegen::REGENERATE_COMMAND
-                );
-                ExitCode::FAILURE
-            }
+    // Generate everything before writing anything: a broken spec anywhere writes nothing.
+    let mut outputs = Vec::with_capacity(targets.len());
+    let mut failed = false;
+    for (specs, out) in targets {
+        match codegen::generate(&specs) {
+            Ok(files) => outputs.push((out, files)),
             Err(err) => {
-                eprintln!("codegen: cannot read {}: {err}", out.display());
-                ExitCode::FAILURE
+                eprintln!("{err}\n  (in {})\n", specs.display());
+                failed = true;
             }
-        };
+        }
     }
-    match codegen::write::write(&out, &files) {
+    if failed {
+        return ExitCode::FAILURE;
+    }
+    let mut ok = true;
+    for (out, files) in &outputs {
+        ok &= if args.check { check(out, files) } else { write(out, files) };
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn check(out: &Path, files: &[codegen::OutputFile]) -> bool {
+    match codegen::write::check(out, files) {
+        Ok(None) => {
+            eprintln!("codegen: {} is up to date ({} files)", out.display(), files.len());
+            true
+        }
+        Ok(Some(diff)) => {
+            println!("{diff}");
+            eprintln!(
+                "codegen: {} is stale; run `{}` and commit the result",
+                out.display(),
+                codegen::REGENERATE_COMMAND
+            );
+            false
+        }
+        Err(err) => {
+            eprintln!("codegen: cannot read {}: {err}", out.display());
+            false
+        }
+    }
+}
+
+fn write(out: &Path, files: &[codegen::OutputFile]) -> bool {
+    match codegen::write::write(out, files) {
         Ok(changes) => {
             for path in &changes.written {
                 eprintln!("  wrote   {}", path.display());
@@ -71,11 +87,11 @@ fn main() -> ExitCode {
                 changes.unchanged,
                 out.display()
             );
-            ExitCode::SUCCESS
+            true
         }
         Err(err) => {
             eprintln!("codegen: cannot write {}: {err}", out.display());
-            ExitCode::FAILURE
+            false
         }
     }
 }

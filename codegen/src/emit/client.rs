@@ -15,7 +15,7 @@ pub fn endpoint_overview(e: &Endpoint) -> String {
     let mut text = format!("`{method} https://{}{}`", e.host, e.path);
     match &e.token {
         Some(token) => text.push_str(&format!(
-            ", the token (an `{}`) in query parameter `{}`.",
+            ", the token (`{}`) in query parameter `{}`.",
             token.kind, token.query_param
         )),
         None => text.push_str(", without a token."),

@@ -10,11 +10,15 @@ use crate::spec::{self, EndpointSpec, ErrorCodeSpec, TokenKind};
 use std::collections::BTreeMap;
 
 pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
-    // The registry reported a bad operation name already; lowering the rest would only repeat it.
-    let method_name = ident::snake(&e.operation)
+    // The registry reports a bad operation name; the rest is still checked under a stand-in
+    // name, so one run shows every problem, and no endpoint comes out of it.
+    let valid_name = ident::snake(&e.operation)
         .ok()
-        .filter(|m| *m == e.operation)?;
-    let type_prefix = ident::pascal(&method_name).ok()?;
+        .filter(|m| *m == e.operation);
+    let method_name = valid_name
+        .clone()
+        .unwrap_or_else(|| "invalid_operation".to_owned());
+    let type_prefix = ident::pascal(&method_name).unwrap_or_default();
     check_address(cx, e);
     let http_method = match e.method {
         spec::HttpMethod::Get => HttpMethod::Get,
@@ -52,6 +56,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
     );
     let error = lower_errors(cx, e, format!("{type_prefix}Error"));
     let example_response = lower_example(cx, e);
+    valid_name?;
     Some(Endpoint {
         wire_name: e.name.clone(),
         method_name,
@@ -114,20 +119,20 @@ fn lower_request(
         );
     }
     let docs = format!("The request of [`Client::{method_name}`](crate::Client::{method_name}).");
-    let all: Vec<_> = e
+    let query = e
         .request
         .query
         .iter()
-        .chain(&e.request.body)
-        .cloned()
-        .collect();
-    let request = fields::lower_struct(
-        cx,
-        format!("{type_prefix}Request"),
-        docs,
-        &all,
-        "endpoint.request.query+body",
-    );
+        .enumerate()
+        .map(|(i, f)| (format!("endpoint.request.query[{i}]"), f));
+    let body = e
+        .request
+        .body
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (format!("endpoint.request.body[{i}]"), f));
+    let all: Vec<_> = query.chain(body).collect();
+    let request = fields::lower_located_struct(cx, format!("{type_prefix}Request"), docs, &all);
     let query_fields: Vec<String> = match &request {
         Some(request) => request.fields[..e.request.query.len()]
             .iter()

@@ -17,13 +17,28 @@ pub fn lower_struct(
     fields: &[FieldSpec],
     at: &str,
 ) -> Option<StructDef> {
+    let located: Vec<(String, &FieldSpec)> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (format!("{at}[{i}]"), f))
+        .collect();
+    lower_located_struct(cx, rust_name, docs, &located)
+}
+
+/// Like [`lower_struct`], for fields gathered from several lists (a request's query and body).
+pub fn lower_located_struct(
+    cx: &mut Cx<'_>,
+    rust_name: String,
+    docs: String,
+    fields: &[(String, &FieldSpec)],
+) -> Option<StructDef> {
     let mut names = Namespace::default();
     let mut wire_names = Namespace::default();
     let mut lowered = Vec::with_capacity(fields.len());
     let mut broken = false;
-    for (index, field) in fields.iter().enumerate() {
-        let field_at = format!("{at}[{index}]");
-        if let Err(earlier) = wire_names.claim(&field.name, format!("fields[{index}]")) {
+    for (field_at, field) in fields {
+        let field_at = field_at.as_str();
+        if let Err(earlier) = wire_names.claim(&field.name, field_at.to_owned()) {
             cx.error(
                 format!("{field_at}.name"),
                 format!(
@@ -35,7 +50,7 @@ pub fn lower_struct(
             broken = true;
             continue;
         }
-        match lower_field(cx, field, &field_at, &mut names, index) {
+        match lower_field(cx, field, field_at, &mut names) {
             Some(field) => lowered.push(field),
             None => broken = true,
         }
@@ -57,7 +72,6 @@ fn lower_field(
     field: &FieldSpec,
     at: &str,
     names: &mut Namespace,
-    index: usize,
 ) -> Option<FieldDef> {
     let derived = match &field.rust_name {
         Some(name) => ident::explicit(name).and_then(|ident| match ident::snake(name) {
@@ -81,7 +95,7 @@ fn lower_field(
     };
     if let Err(earlier) = names.claim(
         &rust_name,
-        format!("the field at fields[{index}] (wire `{}`)", field.name),
+        format!("the field at `{at}` (wire `{}`)", field.name),
     ) {
         cx.error(
             at,

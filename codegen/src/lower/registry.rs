@@ -299,6 +299,7 @@ fn enum_kind(ty: &spec::TypeSpec) -> NamedKind {
         Some(spec::EnumRepr::String) => EnumRepr::String,
         _ => EnumRepr::Integer,
     };
+    let mut seen = std::collections::BTreeSet::new();
     let variants = ty
         .values
         .as_deref()
@@ -306,6 +307,10 @@ fn enum_kind(ty: &spec::TypeSpec) -> NamedKind {
         .iter()
         .filter_map(|v| {
             let wire = enum_value(&v.value, repr)?;
+            // A repeated value is reported by lowering; list it once here.
+            if !seen.insert(super::display_value(&wire)) {
+                return None;
+            }
             let name = variant_name(v, &wire)?;
             Some((wire, name))
         })

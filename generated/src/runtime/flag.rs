@@ -7,18 +7,10 @@ use serde::Serializer;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
-#[allow(
-    dead_code,
-    reason = "used by generated code when a spec has a required or defaulted flag"
-)]
 pub(crate) fn serialize<S: Serializer>(value: &bool, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_u8(u8::from(*value))
 }
 
-#[allow(
-    dead_code,
-    reason = "used by generated code when a spec has a required or defaulted flag"
-)]
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     deserializer.deserialize_any(FlagVisitor)
 }

@@ -3,7 +3,7 @@
 
 //! `wxamplinkget`: Get the Mini Programs linked to an Official Account.
 //!
-//! `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxamplinkget`, the token (an `access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/getLinkMiniprogram.html).
+//! `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxamplinkget`, the token (`access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/getLinkMiniprogram.html).
 
 /// The request of [`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -303,7 +303,7 @@ impl crate::Client {
     /// administrator's confirmation and links a Mini Program administrator refused. Use it to read
     /// back the state of a link requested with `wxamplink`.
     ///
-    /// `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxamplinkget`, the token (an `access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/getLinkMiniprogram.html).
+    /// `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxamplinkget`, the token (`access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/getLinkMiniprogram.html).
     ///
     /// # Third-party platforms
     ///
