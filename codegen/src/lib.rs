@@ -63,7 +63,10 @@ pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Error> {
 pub fn default_targets(root: &Path) -> Vec<(PathBuf, PathBuf)> {
     vec![
         (root.join("specs"), root.join("generated/src/api")),
-        (root.join("codegen/tests/fixtures/corners"), root.join("tests/src/api")),
+        (
+            root.join("codegen/tests/fixtures/corners"),
+            root.join("tests/src/api"),
+        ),
     ]
 }
 

@@ -44,15 +44,27 @@ fn main() -> ExitCode {
     }
     let mut ok = true;
     for (out, files) in &outputs {
-        ok &= if args.check { check(out, files) } else { write(out, files) };
+        ok &= if args.check {
+            check(out, files)
+        } else {
+            write(out, files)
+        };
     }
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn check(out: &Path, files: &[codegen::OutputFile]) -> bool {
     match codegen::write::check(out, files) {
         Ok(None) => {
-            eprintln!("codegen: {} is up to date ({} files)", out.display(), files.len());
+            eprintln!(
+                "codegen: {} is up to date ({} files)",
+                out.display(),
+                files.len()
+            );
             true
         }
         Ok(Some(diff)) => {

@@ -7,7 +7,10 @@
 
 mod client;
 mod error;
-#[allow(dead_code, reason = "which adapters are used depends on the flags the specs have")]
+#[allow(
+    dead_code,
+    reason = "which adapters are used depends on the flags the specs have"
+)]
 pub(crate) mod flag;
 mod token;
 

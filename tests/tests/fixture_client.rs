@@ -1,0 +1,143 @@
+//! The fixture client (generated from `codegen/tests/fixtures/corners/`) on the wire: request
+//! bodies, renamed keywords, 0/1 flags, query parameters, GET without a token.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::json;
+use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+use workspace_tests::shop::{
+    CreateOrderError, CreateOrderRequest, ListOrdersRequest, OrderItem, OrderKind, OrderState,
+};
+use workspace_tests::{Client, Error, Money};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .access_token("component-token")
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+}
+
+fn order() -> CreateOrderRequest {
+    CreateOrderRequest {
+        dry_run: true,
+        trace_id: Some("t-1".to_owned()),
+        r#type: OrderKind::Cancelled,
+        r#match: "m".to_owned(),
+        self_: Some(false),
+        _1st_choice: None,
+        user_name: Some("new".to_owned()),
+        user_name_legacy: Some("old".to_owned()),
+        items: vec![OrderItem {
+            sku: "a".to_owned(),
+            count: 2,
+            tags: None,
+            fragile: Some(true),
+        }],
+        matrix: vec![vec![1, 2], vec![]],
+        gift: false,
+        total: Some(Money {
+            amount: 100,
+            currency: "CNY".to_owned(),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn a_request_body_travels_with_wire_names_and_flags_as_numbers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/shop/createorder"))
+        .and(query_param("component_access_token", "component-token"))
+        .and(query_param("dry_run", "1"))
+        .and(query_param("trace-id", "t-1"))
+        .and(body_json(json!({
+            "type": -1,
+            "match": "m",
+            "self": false,
+            "userName": "new",
+            "user_name": "old",
+            "items": [{"sku": "a", "count": 2, "fragile": 1}],
+            "matrix": [[1, 2], []],
+            "gift": 0,
+            "total": {"amount": 100, "currency": "CNY"}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"errcode": 0, "errmsg": "ok", "order_id": "o-9", "state": "PAID_OUT"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server).create_order(&order()).await.unwrap();
+    assert_eq!(response.order_id, "o-9");
+    assert_eq!(response.state, OrderState::PaidOut);
+}
+
+#[tokio::test]
+async fn absent_fields_take_the_spec_defaults() {
+    let request: CreateOrderRequest =
+        serde_json::from_value(json!({"match": "m", "items": [{"sku": "s"}]})).unwrap();
+    assert_eq!(request.r#type, OrderKind::Gift);
+    assert!(request.gift);
+    assert!(request.matrix.is_empty());
+    assert_eq!(request.items[0].count, 1);
+    let money: Money = serde_json::from_value(json!({"amount": 5})).unwrap();
+    assert_eq!(money.currency, "CNY");
+}
+
+#[tokio::test]
+async fn a_code_from_the_included_set_and_an_own_code_map_to_variants() {
+    for (code, expected) in [
+        (40001, "InvalidCredential"),
+        (89001, "OutOfStock"),
+        (-1, "SystemBusy"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"errcode": code, "errmsg": "m"})),
+            )
+            .mount(&server)
+            .await;
+        let error = client(&server).create_order(&order()).await.unwrap_err();
+        let Error::Api(api) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(api.code(), code);
+        assert!(format!("{api:?}").starts_with(expected), "{api:?}");
+    }
+    let braces = CreateOrderError::InvalidCredential {
+        errmsg: "x".to_owned(),
+    };
+    assert_eq!(
+        braces.to_string(),
+        "errcode 40001: x (Fetch a new token; braces {like these} must survive formatting.)"
+    );
+}
+
+#[tokio::test]
+async fn a_get_sends_its_query_and_no_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/shop/listorders"))
+        .and(query_param("page", "2"))
+        .and(query_param_is_missing("verbose"))
+        .and(query_param_is_missing("access_token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"orders": [{"sku": "z", "count": 3}]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .list_orders(&ListOrdersRequest {
+            page: 2,
+            verbose: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(response.orders[0].sku, "z");
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests[0].body.is_empty(), "a GET has no body");
+}
