@@ -30,3 +30,8 @@ pub use api::*;
 pub use runtime::{
     AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
 };
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
