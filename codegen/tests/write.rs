@@ -99,6 +99,16 @@ fn check_reports_a_diff_and_writes_nothing() {
     assert_eq!(check(&out, &files).unwrap(), None);
 }
 
+fn run_codegen(specs: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .arg("--specs")
+        .arg(specs)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_binary_writes_nothing_when_a_spec_is_broken() {
     let dir = scratch("binary_broken_spec");
@@ -112,13 +122,7 @@ fn the_binary_writes_nothing_when_a_spec_is_broken() {
     )
     .unwrap();
     let out = dir.join("out");
-    let output = Command::new(env!("CARGO_BIN_EXE_codegen"))
-        .arg("--specs")
-        .arg(&specs)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = run_codegen(&specs, &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
@@ -129,13 +133,7 @@ fn the_binary_writes_nothing_when_a_spec_is_broken() {
 
     // The same folder without the broken file generates: the failure above was that file's.
     std::fs::remove_file(specs.join("group/bad.yaml")).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_codegen"))
-        .arg("--specs")
-        .arg(&specs)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = run_codegen(&specs, &out);
     assert!(
         output.status.success(),
         "{}",

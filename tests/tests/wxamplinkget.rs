@@ -37,6 +37,21 @@ async fn server_answering(body: ResponseTemplate) -> MockServer {
 
 type CallError = Error<GetLinkedMiniProgramsError>;
 
+/// Calls wxamplinkget on a server that gives this answer, expecting success.
+async fn succeeds_with(answer: ResponseTemplate) -> GetLinkedMiniProgramsResponse {
+    let server = server_answering(answer).await;
+    client(&server).get_linked_mini_programs().await.unwrap()
+}
+
+/// Calls wxamplinkget on a server that gives this answer, expecting an error.
+async fn fails_with(answer: ResponseTemplate) -> CallError {
+    let server = server_answering(answer).await;
+    client(&server)
+        .get_linked_mini_programs()
+        .await
+        .unwrap_err()
+}
+
 /// Nothing a caller might print may contain the token.
 fn assert_no_token(error: &CallError) {
     let shown = format!("{error} {error:?}");
@@ -64,8 +79,7 @@ async fn sends_the_token_as_query_parameter_and_an_empty_json_body() {
 
 #[tokio::test]
 async fn the_documented_example_decodes_into_the_typed_response() {
-    let server = server_answering(ResponseTemplate::new(200).set_body_string(DOC_EXAMPLE)).await;
-    let response = client(&server).get_linked_mini_programs().await.unwrap();
+    let response = succeeds_with(ResponseTemplate::new(200).set_body_string(DOC_EXAMPLE)).await;
     let items = &response.wxopens.items;
     assert_eq!(items.len(), 2);
 
@@ -97,8 +111,7 @@ async fn the_documented_example_decodes_into_the_typed_response() {
 #[tokio::test]
 async fn an_item_with_only_status_decodes() {
     let body = json!({"errcode": 0, "errmsg": "ok", "wxopens": {"items": [{"status": 12}]}});
-    let server = server_answering(ResponseTemplate::new(200).set_body_json(body)).await;
-    let response = client(&server).get_linked_mini_programs().await.unwrap();
+    let response = succeeds_with(ResponseTemplate::new(200).set_body_json(body)).await;
     let item = &response.wxopens.items[0];
     assert_eq!(item.status, LinkStatus::AwaitingOfficialAccountAdmin);
     assert_eq!(
@@ -113,11 +126,10 @@ async fn an_item_with_only_status_decodes() {
 
 #[tokio::test]
 async fn a_success_without_wxopens_is_an_empty_list() {
-    let server = server_answering(
+    let response = succeeds_with(
         ResponseTemplate::new(200).set_body_json(json!({"errcode": 0, "errmsg": "ok"})),
     )
     .await;
-    let response = client(&server).get_linked_mini_programs().await.unwrap();
     assert!(response.wxopens.items.is_empty());
 }
 
@@ -125,8 +137,7 @@ async fn a_success_without_wxopens_is_an_empty_list() {
 async fn undocumented_status_and_source_values_decode_and_survive_re_encoding() {
     let item = json!({"status": 4, "source": "SOURCE_SOMETHING_NEW", "nickname": "n", "unknown_field": [1, 2]});
     let body = json!({"errcode": 0, "errmsg": "ok", "wxopens": {"items": [item]}});
-    let server = server_answering(ResponseTemplate::new(200).set_body_json(body)).await;
-    let response = client(&server).get_linked_mini_programs().await.unwrap();
+    let response = succeeds_with(ResponseTemplate::new(200).set_body_json(body)).await;
     let decoded = &response.wxopens.items[0];
     assert_eq!(decoded.status, LinkStatus::Unknown(4));
     assert_eq!(
@@ -168,11 +179,7 @@ async fn each_documented_errcode_maps_to_its_variant() {
     for variant in variants {
         let errmsg = format!("{} rid: 6f2a", variant.errmsg);
         let body = json!({"errcode": variant.code, "errmsg": errmsg});
-        let server = server_answering(ResponseTemplate::new(200).set_body_json(body)).await;
-        let error = client(&server)
-            .get_linked_mini_programs()
-            .await
-            .unwrap_err();
+        let error = fails_with(ResponseTemplate::new(200).set_body_json(body)).await;
         let Error::Api(api) = &error else {
             panic!("code {} gave {error:?}", variant.code)
         };
@@ -197,14 +204,10 @@ async fn each_documented_errcode_maps_to_its_variant() {
 #[tokio::test]
 async fn undocumented_errcodes_keep_their_number_and_errmsg() {
     for (code, errmsg) in [(1003, "some new failure"), (1005, ""), (89407, "rid: 1")] {
-        let server = server_answering(
+        let error = fails_with(
             ResponseTemplate::new(200).set_body_json(json!({"errcode": code, "errmsg": errmsg})),
         )
         .await;
-        let error = client(&server)
-            .get_linked_mini_programs()
-            .await
-            .unwrap_err();
         match &error {
             Error::Api(GetLinkedMiniProgramsError::Undocumented {
                 code: got,
@@ -220,14 +223,9 @@ async fn undocumented_errcodes_keep_their_number_and_errmsg() {
 
 #[tokio::test]
 async fn a_body_that_is_not_json_is_a_decode_error_with_an_excerpt() {
-    let server = server_answering(
-        ResponseTemplate::new(200).set_body_string("<html>502 Bad Gateway</html>"),
-    )
-    .await;
-    let error = client(&server)
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    let error =
+        fails_with(ResponseTemplate::new(200).set_body_string("<html>502 Bad Gateway</html>"))
+            .await;
     match &error {
         Error::Decode {
             body_excerpt,
@@ -245,11 +243,7 @@ async fn a_body_that_is_not_json_is_a_decode_error_with_an_excerpt() {
 #[tokio::test]
 async fn a_truncated_body_is_a_decode_error() {
     let truncated = &DOC_EXAMPLE[..DOC_EXAMPLE.len() / 2];
-    let server = server_answering(ResponseTemplate::new(200).set_body_string(truncated)).await;
-    let error = client(&server)
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    let error = fails_with(ResponseTemplate::new(200).set_body_string(truncated)).await;
     assert!(
         matches!(&error, Error::Decode { reason, .. } if reason.contains("EOF")),
         "{error:?}"
@@ -260,22 +254,13 @@ async fn a_truncated_body_is_a_decode_error() {
 #[tokio::test]
 async fn a_payload_of_the_wrong_shape_is_a_decode_error() {
     let body = json!({"errcode": 0, "errmsg": "ok", "wxopens": {"items": [{"status": "linked"}]}});
-    let server = server_answering(ResponseTemplate::new(200).set_body_json(body)).await;
-    let error = client(&server)
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    let error = fails_with(ResponseTemplate::new(200).set_body_json(body)).await;
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }
 
 #[tokio::test]
 async fn an_http_5xx_is_a_status_error() {
-    let server =
-        server_answering(ResponseTemplate::new(503).set_body_string("upstream overloaded")).await;
-    let error = client(&server)
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    let error = fails_with(ResponseTemplate::new(503).set_body_string("upstream overloaded")).await;
     match &error {
         Error::HttpStatus {
             status,
@@ -292,12 +277,7 @@ async fn an_http_5xx_is_a_status_error() {
 
 #[tokio::test]
 async fn a_huge_unexpected_body_is_excerpted() {
-    let server =
-        server_answering(ResponseTemplate::new(500).set_body_string("x".repeat(100_000))).await;
-    let error = client(&server)
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    let error = fails_with(ResponseTemplate::new(500).set_body_string("x".repeat(100_000))).await;
     let Error::HttpStatus { body_excerpt, .. } = &error else {
         panic!("{error:?}")
     };
