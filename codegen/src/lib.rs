@@ -55,7 +55,15 @@ impl std::error::Error for Error {}
 pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Error> {
     let specs = load::load_dir(specs_dir).map_err(Error::Specs)?;
     let api = lower::lower(&specs).map_err(Error::Specs)?;
-    emit::emit_api(&api).map_err(Error::Internal)
+    // Headers name the specs folder as a reviewer sees it: relative to the workspace if inside.
+    let root = workspace_root();
+    let label = specs_dir
+        .strip_prefix(&root)
+        .unwrap_or(specs_dir)
+        .display()
+        .to_string()
+        .replace('\\', "/");
+    emit::emit_api(&api, &label).map_err(Error::Internal)
 }
 
 /// What `cargo run -p codegen` regenerates by default: the client from `specs/`, and the fixture

@@ -20,14 +20,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::PathBuf;
 
-/// Every output file, sorted by path. Fails only if the generator itself produced invalid Rust.
-pub fn emit_api(api: &Api) -> Result<Vec<OutputFile>, String> {
+/// Every output file, sorted by path. `specs_label` names the specs folder in the headers
+/// (`specs`). Fails only if the generator itself produced invalid Rust.
+pub fn emit_api(api: &Api, specs_label: &str) -> Result<Vec<OutputFile>, String> {
     let mut files = Vec::with_capacity(api.modules.len());
     for module in &api.modules {
         let tokens = emit_module(module);
         let source = match &module.spec_file {
-            Some(spec) => format!("specs/{}", spec.display().to_string().replace('\\', "/")),
-            None => "the folders of specs/ (module index)".to_owned(),
+            Some(spec) => format!(
+                "{specs_label}/{}",
+                spec.display().to_string().replace('\\', "/")
+            ),
+            None => format!("the folders of {specs_label}/ (module index)"),
         };
         let contents = format_file(tokens, &source)?;
         files.push(OutputFile {

@@ -23,7 +23,8 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         .iter()
         .any(|f| matches!(f.presence, Presence::DefaultValue(_)));
     let derive_default = (s.all_fields_optional && !has_value_defaults).then(|| quote!(Default,));
-    let default_fns = s.fields.iter().filter_map(|f| default_fn(cx, s, f));
+    let default_fns: Vec<_> = s.fields.iter().filter_map(|f| default_fn(cx, f)).collect();
+    let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
     let default_impl = (s.all_fields_optional && has_value_defaults).then(|| manual_default(s));
     quote! {
         #docs
@@ -32,7 +33,7 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
             #(#fields)*
         }
         #default_impl
-        #(#default_fns)*
+        #default_fns
     }
 }
 
@@ -65,7 +66,7 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) ->
             Presence::DefaultZero | Presence::DefaultValue(_) => {
                 match &f.presence {
                     Presence::DefaultValue(_) => {
-                        let path = default_fn_name(s, f).to_string();
+                        let path = format!("{}::{}", s.rust_name, default_fn_name(f));
                         args.push(quote!(default = #path));
                     }
                     _ => args.push(quote!(default)),
@@ -84,21 +85,17 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) ->
     }
 }
 
-fn default_fn_name(s: &StructDef, f: &FieldDef) -> proc_macro2::Ident {
-    let struct_snake = heck::ToSnakeCase::to_snake_case(s.rust_name.as_str());
-    format_ident!(
-        "default_{}_{}",
-        struct_snake,
-        f.rust_name.trim_start_matches("r#")
-    )
+/// An associated function of its struct, so two structs' defaults cannot collide.
+fn default_fn_name(f: &FieldDef) -> proc_macro2::Ident {
+    format_ident!("default_{}", f.rust_name.trim_start_matches("r#"))
 }
 
 /// A function serde calls for a field whose spec default is not the type's zero value.
-fn default_fn(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef) -> Option<TokenStream> {
+fn default_fn(cx: &ModuleCx<'_>, f: &FieldDef) -> Option<TokenStream> {
     let Presence::DefaultValue(value) = &f.presence else {
         return None;
     };
-    let name = default_fn_name(s, f);
+    let name = default_fn_name(f);
     let ty = cx.type_tokens(&f.ty);
     let value = default_expr(cx, value, &f.ty);
     Some(quote! {
@@ -132,8 +129,8 @@ fn manual_default(s: &StructDef) -> TokenStream {
         let field = to_ident(&f.rust_name);
         match f.presence {
             Presence::DefaultValue(_) => {
-                let function = default_fn_name(s, f);
-                quote!(#field: #function(),)
+                let function = default_fn_name(f);
+                quote!(#field: Self::#function(),)
             }
             _ => quote!(#field: Default::default(),),
         }

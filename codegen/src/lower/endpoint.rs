@@ -119,6 +119,15 @@ fn lower_request(
         );
     }
     let docs = format!("The request of [`Client::{method_name}`](crate::Client::{method_name}).");
+    for (index, field) in e.request.query.iter().enumerate() {
+        if field.default.is_some() {
+            cx.error(
+                format!("endpoint.request.query[{index}].default"),
+                "a query parameter cannot have a default",
+                "remove `default:`; make the parameter optional and leave it unset instead",
+            );
+        }
+    }
     let query = e
         .request
         .query

@@ -213,7 +213,7 @@ fn lower_default(cx: &mut Cx<'_>, ty: &TypeRef, value: &Value, at: &str) -> Opti
                 Presence::DefaultValue(DefaultValue::Integer(i))
             }
         }),
-        (TypeRef::Number, Value::Number(n)) => n.as_f64().map(|f| {
+        (TypeRef::Number, Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(|f| {
             if f == 0.0 {
                 Presence::DefaultZero
             } else {
@@ -263,14 +263,15 @@ fn named_default(cx: &mut Cx<'_>, rust_name: &str, value: &Value, at: &str) -> O
                     "`{rust_name}` has required fields, so it has no default: remove `default:`"
                 )
             };
-            cx.error(
-                at,
+            let message = if *all_optional {
                 format!(
                     "an object default must be `{{}}`, not `{}`",
                     yaml_inline(value)
-                ),
-                help,
-            );
+                )
+            } else {
+                format!("`{rust_name}` has required fields, so it cannot have a default")
+            };
+            cx.error(at, message, help);
             None
         }
         Some(NamedKind::Enum { repr, variants }) => {
@@ -314,5 +315,8 @@ fn default_help(ty: &TypeRef) -> &'static str {
 }
 
 fn yaml_inline(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "?".to_owned())
+    // YAML, not JSON: JSON cannot show `.inf` or `.nan`, the values most worth showing.
+    serde_yaml::to_string(value)
+        .map(|text| text.trim_end().replace('\n', " "))
+        .unwrap_or_else(|_| "?".to_owned())
 }

@@ -107,12 +107,27 @@ impl Registry {
         diagnostics: &mut Diagnostics,
     ) {
         let file = spec.rel_path.as_path();
+        if spec.spec.version != 1 {
+            diagnostics.push(
+                Diagnostic::new(
+                    file,
+                    "version",
+                    format!("spec language version {} does not exist", spec.spec.version),
+                )
+                .with_help("write `version: 1`"),
+            );
+        }
         let mut report = |at: String, message: String, help: &str| {
             diagnostics.push(Diagnostic::new(file, at, message).with_help(help))
         };
         for (index, ty) in spec.spec.types.iter().enumerate() {
             let at = format!("types[{index}].name");
             match check_pascal(&ty.name) {
+                Ok(name) if RESERVED_TYPES.contains(&name.as_str()) => report(
+                    at,
+                    format!("type name `{name}` would hide a type the generated code uses"),
+                    "choose another name",
+                ),
                 Ok(name) => {
                     if let Err(earlier) =
                         type_names.claim(&name, format!("type `{name}` of `{}`", file.display()))
@@ -157,35 +172,68 @@ impl Registry {
                 continue;
             }
             let mut codes = BTreeMap::new();
+            let mut names = Namespace::default();
+            let mut valid = Vec::with_capacity(set.codes.len());
             for (code_index, code) in set.codes.iter().enumerate() {
+                let code_at = format!("{at}.codes[{code_index}]");
                 if code.code == 0 {
                     report(
-                        format!("{at}.codes[{code_index}].code"),
+                        format!("{code_at}.code"),
                         "code 0 means success and is not an error".to_owned(),
                         "remove this entry",
                     );
+                    continue;
                 }
                 if let Some(first) = codes.insert(code.code, code_index) {
                     report(
-                        format!("{at}.codes[{code_index}].code"),
+                        format!("{code_at}.code"),
                         format!(
                             "code {} is listed twice in set `{}` (also at codes[{first}])",
                             code.code, set.name
                         ),
                         "remove one of them",
                     );
+                    continue;
                 }
+                match check_pascal(&code.name) {
+                    Ok(name) => {
+                        if let Err(earlier) = names.claim(&name, format!("code {}", code.code)) {
+                            report(
+                                format!("{code_at}.name"),
+                                format!("variant `{name}` is already taken by {earlier}"),
+                                "rename one of the two variants",
+                            );
+                            continue;
+                        }
+                    }
+                    Err((message, help)) => {
+                        report(format!("{code_at}.name"), message, &help);
+                        continue;
+                    }
+                }
+                valid.push(code.clone());
             }
-            self.error_sets.insert(
-                set.name.clone(),
-                ErrorSet {
-                    codes: set.codes.clone(),
-                },
-            );
+            self.error_sets
+                .insert(set.name.clone(), ErrorSet { codes: valid });
         }
         if let Some(endpoint) = &spec.spec.endpoint {
             let at = "endpoint.operation".to_owned();
             match ident::snake(&endpoint.operation) {
+                Ok(method) if RESERVED_METHODS.contains(&method.as_str()) => report(
+                    at,
+                    format!("operation `{method}` is already a method of `Client`"),
+                    "choose another operation name",
+                ),
+                Ok(method)
+                    if method.starts_with("r#")
+                        || method.ends_with('_') && !endpoint.operation.ends_with('_') =>
+                {
+                    report(
+                        at,
+                        format!("operation `{}` is a Rust keyword", endpoint.operation),
+                        "choose another operation name",
+                    )
+                }
                 Ok(method) if method == endpoint.operation => {
                     if let Err(earlier) = operations.claim(
                         &method,
@@ -257,6 +305,31 @@ impl Registry {
         self.modules.get(file).cloned()
     }
 }
+
+/// Names the generated code relies on (the prelude, and the crate-root items of the runtime):
+/// a spec type with one of these names would hide them in its module.
+const RESERVED_TYPES: &[&str] = &[
+    "AccessToken",
+    "ApiError",
+    "Box",
+    "BuildError",
+    "Client",
+    "ClientBuilder",
+    "Default",
+    "Err",
+    "Error",
+    "From",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "Vec",
+];
+
+/// Methods the hand-written `Client` already has.
+const RESERVED_METHODS: &[&str] = &["builder", "call"];
 
 /// A type or variant name the author wrote: it must be a PascalCase identifier.
 pub fn check_pascal(name: &str) -> Result<String, (String, String)> {
