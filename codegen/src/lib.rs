@@ -12,7 +12,10 @@ pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod schema;
+pub mod source;
 pub mod spec;
+pub mod suggest;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -50,11 +53,38 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What a successful run produced: the files, and the warnings the specs deserve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub files: Vec<OutputFile>,
+    /// Only warnings: any error stops the run with [`Error::Specs`].
+    pub warnings: diagnostic::Diagnostics,
+}
+
 /// Runs the pipeline up to formatted text: every file the specs under `specs_dir` generate,
 /// relative to the output folder (`generated/src/api/`).
-pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Error> {
-    let specs = load::load_dir(specs_dir).map_err(Error::Specs)?;
-    let api = lower::lower(&specs).map_err(Error::Specs)?;
+pub fn generate(specs_dir: &Path) -> Result<Generated, Error> {
+    // Diagnostics name files as the user can open them: from the current folder when inside it.
+    let shown_dir = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| specs_dir.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| specs_dir.to_path_buf());
+    let in_dir = |diagnostics: diagnostic::Diagnostics| diagnostics.in_folder(&shown_dir);
+    // Files that do not load are reported with the problems of those that do.
+    let (specs, mut problems) = load::load_dir_partially(specs_dir);
+    let all_files = problems.is_empty();
+    let (api, warnings) = match lower::lower_some(&specs, all_files) {
+        Ok(lowered) if all_files => lowered,
+        Ok((_, warnings)) => {
+            problems.extend(warnings);
+            return Err(Error::Specs(in_dir(problems.sorted())));
+        }
+        Err(found) => {
+            problems.extend(found);
+            return Err(Error::Specs(in_dir(problems.sorted())));
+        }
+    };
+    let warnings = in_dir(warnings);
     // Headers name the specs folder as a reviewer sees it: relative to the workspace if inside.
     let root = workspace_root();
     let label = specs_dir
@@ -63,7 +93,8 @@ pub fn generate(specs_dir: &Path) -> Result<Vec<OutputFile>, Error> {
         .display()
         .to_string()
         .replace('\\', "/");
-    emit::emit_api(&api, &label).map_err(Error::Internal)
+    let files = emit::emit_api(&api, &label).map_err(Error::Internal)?;
+    Ok(Generated { files, warnings })
 }
 
 /// What `cargo run -p codegen` regenerates by default: the client from `specs/`, and the fixture

@@ -1,11 +1,15 @@
 //! Stage 1: find the spec files under a folder and read each into [`SpecFile`].
 //!
-//! A file that cannot be read or parsed becomes a [`Diagnostic`] with the line and column
+//! A file that cannot be read or parsed becomes a [`Diagnostic`] at the line and column
 //! `serde_yaml` reports; the other files are still read, so one run reports every broken file.
+//! Each file keeps its text and a [`SourceIndex`], so later stages can point at lines too.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::SourceIndex;
 use crate::spec::SpecFile;
+use crate::suggest;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One parsed spec file.
 #[derive(Debug, Clone)]
@@ -17,10 +21,26 @@ pub struct LoadedSpec {
     /// The file name without its extension.
     pub stem: String,
     pub spec: SpecFile,
+    /// The file's text, for showing the lines a diagnostic is about.
+    pub source: Arc<str>,
+    /// Where each node of the file is.
+    pub index: SourceIndex,
 }
 
-/// Reads every `*.yaml` / `*.yml` file under `specs_dir`, in sorted path order.
+/// Reads every `*.yaml` / `*.yml` file under `specs_dir`, in sorted path order; on any problem,
+/// returns them all and no specs.
 pub fn load_dir(specs_dir: &Path) -> Result<Vec<LoadedSpec>, Diagnostics> {
+    let (specs, diagnostics) = load_dir_partially(specs_dir);
+    if diagnostics.is_empty() {
+        Ok(specs)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Reads every spec file it can, and the problems of those it cannot: the files that did load
+/// can still be checked, so one run reports the problems of every file.
+pub fn load_dir_partially(specs_dir: &Path) -> (Vec<LoadedSpec>, Diagnostics) {
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::default();
     if let Err(err) = collect_files(specs_dir, specs_dir, &mut files) {
@@ -29,7 +49,7 @@ pub fn load_dir(specs_dir: &Path) -> Result<Vec<LoadedSpec>, Diagnostics> {
             "",
             format!("cannot list the specs folder: {err}"),
         ));
-        return Err(diagnostics);
+        return (Vec::new(), diagnostics);
     }
     files.sort();
     let mut specs = Vec::with_capacity(files.len());
@@ -37,7 +57,7 @@ pub fn load_dir(specs_dir: &Path) -> Result<Vec<LoadedSpec>, Diagnostics> {
         match std::fs::read_to_string(specs_dir.join(&rel_path)) {
             Ok(text) => match parse(&rel_path, &text) {
                 Ok(spec) => specs.push(spec),
-                Err(diagnostic) => diagnostics.push(diagnostic),
+                Err(diagnostic) => diagnostics.push(*diagnostic),
             },
             Err(err) => diagnostics.push(Diagnostic::new(
                 &rel_path,
@@ -46,17 +66,15 @@ pub fn load_dir(specs_dir: &Path) -> Result<Vec<LoadedSpec>, Diagnostics> {
             )),
         }
     }
-    if diagnostics.is_empty() {
-        Ok(specs)
-    } else {
-        Err(diagnostics.sorted())
-    }
+    (specs, diagnostics.sorted())
 }
 
 /// Parses one spec file's text; `rel_path` decides its group and module name.
-pub fn parse(rel_path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
-    let spec: SpecFile =
-        serde_yaml::from_str(text).map_err(|err| yaml_diagnostic(rel_path, &err))?;
+pub fn parse(rel_path: &Path, text: &str) -> Result<LoadedSpec, Box<Diagnostic>> {
+    let source: Arc<str> = Arc::from(text);
+    let index = SourceIndex::build(text);
+    let spec: SpecFile = serde_yaml::from_str(text)
+        .map_err(|err| Box::new(yaml_diagnostic(rel_path, &err, &source, &index)))?;
     let group = rel_path
         .parent()
         .map(|parent| {
@@ -75,28 +93,117 @@ pub fn parse(rel_path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
         group,
         stem,
         spec,
+        source,
+        index,
     })
 }
 
-fn yaml_diagnostic(rel_path: &Path, err: &serde_yaml::Error) -> Diagnostic {
+fn yaml_diagnostic(
+    rel_path: &Path,
+    err: &serde_yaml::Error,
+    source: &Arc<str>,
+    index: &SourceIndex,
+) -> Diagnostic {
     // serde_yaml appends " at line L column C" to its message; the location is shown apart.
     let message = err.to_string();
     let message = match message.find(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message,
     };
-    let (spec_path, message) = split_yaml_path(&message);
-    let help = if message.contains("unknown field") {
-        "remove the key or fix its spelling; docs/spec-language.md lists every key"
-    } else if message.contains("missing field") {
-        "add the key; docs/spec-language.md says what it holds"
+    let (mut spec_path, message) = split_yaml_path(&message);
+    let position = err
+        .location()
+        .and_then(|at| index.locate_position(source, at.line(), at.column()));
+    // Messages about one key of a mapping are about the path of that key.
+    let key = ["unknown field `", "duplicate field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    if let Some(key) = key {
+        spec_path = if spec_path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{spec_path}.{key}")
+        };
+    }
+    let location = if message.starts_with("missing field") && !spec_path.is_empty() {
+        // serde_yaml points at the mapping's first key; the mapping's own key says more.
+        index.locate(source, &spec_path).or(position)
+    } else if message.starts_with("duplicate field") {
+        // serde_yaml points at the mapping; the index knows where the key comes again.
+        index.locate_repeated_key(source, &spec_path).or(position)
     } else {
-        "see docs/spec-language.md for the shape this key takes"
+        position
     };
+    let line = location
+        .as_ref()
+        .and_then(|l| source.lines().nth(l.line - 1));
+    let help = yaml_help(&message, spec_path.is_empty(), line.unwrap_or_default());
     let diagnostic = Diagnostic::new(rel_path, spec_path, message).with_help(help);
-    match err.location() {
-        Some(location) => diagnostic.at(location.line(), location.column()),
+    match location {
+        Some(location) => diagnostic.at(location, Arc::clone(source)),
         None => diagnostic,
+    }
+}
+
+/// How to fix what serde_yaml found. Its messages name what was found and what was expected
+/// (`unknown field `nmae`, expected one of `name`, …`), so the help can suggest the closest name.
+fn yaml_help(message: &str, outside_any_key: bool, line: &str) -> String {
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if let (Some(found), Some(expected)) = (quoted.first(), message.find("expected"))
+        && (message.starts_with("unknown field") || message.starts_with("unknown variant"))
+    {
+        let expected: Vec<&str> = message[expected..].split('`').skip(1).step_by(2).collect();
+        let what = if message.starts_with("unknown field") {
+            "the keys allowed here are"
+        } else {
+            "the values allowed here are"
+        };
+        return format!(
+            "{}{what} {}",
+            suggest::did_you_mean(found, expected.iter().copied()),
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if message.starts_with("missing field") {
+        return "add the key; docs/spec-language.md says what it holds".to_owned();
+    }
+    if message.starts_with("duplicate") {
+        return "a key may appear once in a mapping: remove or merge the other one".to_owned();
+    }
+    if let Some((_, expected)) = message.split_once(", expected ") {
+        return format!("write {} here", expected_in_words(expected));
+    }
+    if line.contains('\t') {
+        return "YAML indents with spaces only: replace the tab with spaces".to_owned();
+    }
+    if message.contains("mapping values are not allowed") {
+        return "a key is indented deeper than the keys beside it, or a value holds an unquoted `: `: align the key, or quote the value".to_owned();
+    }
+    if message.contains("did not find expected") {
+        return "close the bracket, brace or quote opened before this point".to_owned();
+    }
+    if outside_any_key {
+        "this is a YAML syntax error: check the indentation (spaces, keys of one mapping aligned) and that quotes and brackets are closed".to_owned()
+    } else {
+        "see docs/spec-language.md for the shape this key takes".to_owned()
+    }
+}
+
+/// serde's name for what it expected (`i64`, `a boolean`, `struct FieldSpec`), for a spec author.
+fn expected_in_words(expected: &str) -> String {
+    match expected {
+        "i64" | "u32" | "i32" | "u64" => "a whole number".to_owned(),
+        "a boolean" => "`true` or `false`".to_owned(),
+        "a sequence" => "a list (`- item` lines, or `[a, b]`)".to_owned(),
+        other if other.starts_with("struct ") => {
+            "a mapping of keys (`key: value` lines)".to_owned()
+        }
+        other => other.to_owned(),
     }
 }
 

@@ -1,7 +1,10 @@
 //! `cargo run -p codegen`: regenerate `generated/src/api/` from `specs/` (and the fixture client
-//! of the cross-crate tests); `--check` writes nothing and fails when either is stale.
+//! of the cross-crate tests, and the spec language's JSON Schema); `--check` writes nothing and
+//! fails when any of them is stale.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use codegen::diagnostic::Diagnostics;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,9 +12,15 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Write nothing; fail with a unified diff when the checked-in output is stale.
     #[arg(long)]
     check: bool,
+    /// Fail, writing nothing, when the specs have warnings (a missing example, undocumented
+    /// fields), not only errors.
+    #[arg(long)]
+    deny_warnings: bool,
     /// The folder of specs; with `--out`, generate only this pair
     /// [default: `specs/` → `generated/src/api/`, and the test fixtures → `tests/src/api/`].
     #[arg(long, value_name = "DIR", requires = "out")]
@@ -21,25 +30,67 @@ struct Args {
     out: Option<PathBuf>,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the JSON Schema of the spec language (checked in as `specs/spec-language.schema.json`).
+    Schema,
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    let targets = match (args.specs, args.out) {
-        (Some(specs), Some(out)) => vec![(specs, out)],
-        _ => codegen::default_targets(&codegen::workspace_root()),
+    if let Some(Command::Schema) = args.command {
+        return match codegen::schema::json() {
+            Ok(json) => {
+                print!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let root = codegen::workspace_root();
+    let (targets, with_schema) = match (args.specs, args.out) {
+        (Some(specs), Some(out)) => (vec![(specs, out)], false),
+        _ => (codegen::default_targets(&root), true),
     };
+    let styled = std::io::stderr().is_terminal();
     // Generate everything before writing anything: a broken spec anywhere writes nothing.
-    let mut outputs = Vec::with_capacity(targets.len());
+    let mut outputs = Vec::with_capacity(targets.len() + 1);
     let mut failed = false;
     for (specs, out) in targets {
         match codegen::generate(&specs) {
-            Ok(files) => outputs.push((out, files)),
+            Ok(generated) => {
+                if !generated.warnings.is_empty() {
+                    report(&generated.warnings, styled);
+                    failed |= args.deny_warnings;
+                }
+                outputs.push((out, generated.files));
+            }
+            Err(codegen::Error::Specs(diagnostics)) => {
+                report(&diagnostics, styled);
+                failed = true;
+            }
             Err(err) => {
-                eprintln!("{err}\n  (in {})\n", specs.display());
+                eprintln!("{err}");
+                failed = true;
+            }
+        }
+    }
+    if with_schema {
+        match codegen::schema::output() {
+            Ok(file) => outputs.push((root.join("specs"), vec![file])),
+            Err(err) => {
+                eprintln!("{err}");
                 failed = true;
             }
         }
     }
     if failed {
+        if args.deny_warnings {
+            eprintln!("codegen: nothing was written (warnings are denied by --deny-warnings)");
+        }
         return ExitCode::FAILURE;
     }
     let mut ok = true;
@@ -55,6 +106,10 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+fn report(diagnostics: &Diagnostics, styled: bool) {
+    eprintln!("{}\n", diagnostics.render(styled));
 }
 
 fn check(out: &Path, files: &[codegen::OutputFile]) -> bool {

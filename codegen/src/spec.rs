@@ -5,13 +5,15 @@
 //! names, resolving references and checking consistency is the job of [`crate::lower`].
 //! `docs/spec-language.md` documents the language for spec authors.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// One spec file: at most one endpoint, plus named types and error sets any spec may use.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     /// The version of the spec language; only `1` exists.
+    #[schemars(range(min = 1, max = 1))]
     pub version: u32,
     #[serde(default)]
     pub endpoint: Option<EndpointSpec>,
@@ -21,7 +23,7 @@ pub struct SpecFile {
     pub error_sets: Vec<ErrorSetSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {
     /// The endpoint's name on the wire, usually the last path segment (`wxamplinkget`).
@@ -51,7 +53,7 @@ pub struct EndpointSpec {
     pub example: Option<ExampleSpec>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum HttpMethod {
     #[serde(rename = "GET")]
     Get,
@@ -59,7 +61,7 @@ pub enum HttpMethod {
     Post,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenSpec {
     pub kind: TokenKind,
@@ -67,7 +69,7 @@ pub struct TokenSpec {
     pub query_param: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// An account's own `access_token`, or the `authorizer_access_token` a platform holds for it.
@@ -76,7 +78,7 @@ pub enum TokenKind {
     ComponentAccessToken,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThirdPartySpec {
     /// Whether a third-party platform may call the endpoint on an authorizer's behalf.
@@ -88,7 +90,7 @@ pub struct ThirdPartySpec {
     pub docs: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
     /// Query parameters besides the token; scalars only.
@@ -99,7 +101,7 @@ pub struct RequestSpec {
     pub body: Vec<FieldSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
     #[serde(default)]
@@ -109,7 +111,7 @@ pub struct ResponseSpec {
     pub fields: Vec<FieldSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// The name on the wire.
@@ -124,12 +126,13 @@ pub struct FieldSpec {
     pub required: bool,
     /// The value used when the field is absent; such a field is not an `Option` in Rust.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     #[serde(default)]
     pub docs: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     /// The Rust name of the type (PascalCase).
@@ -148,24 +151,25 @@ pub struct TypeSpec {
     pub values: Option<Vec<EnumValueSpec>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeKind {
     Object,
     Enum,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EnumRepr {
     Integer,
     String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueSpec {
     /// The value on the wire: an integer or a string, as the enum's `repr` says.
+    #[schemars(with = "IntegerOrString")]
     pub value: serde_yaml::Value,
     /// The Rust variant name; derived from a string value when absent.
     #[serde(default)]
@@ -174,7 +178,7 @@ pub struct EnumValueSpec {
     pub docs: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsSpec {
     /// Names of error sets whose codes this endpoint can also return.
@@ -184,7 +188,7 @@ pub struct ErrorsSpec {
     pub codes: Vec<ErrorCodeSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSetSpec {
     pub name: String,
@@ -193,7 +197,7 @@ pub struct ErrorSetSpec {
     pub codes: Vec<ErrorCodeSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCodeSpec {
     pub code: i64,
@@ -206,9 +210,18 @@ pub struct ErrorCodeSpec {
     pub solution: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleSpec {
     /// A complete response body (JSON), as documented; the generated tests decode it.
     pub response: String,
+}
+
+/// The schema of an enum value: what `repr: integer` or `repr: string` allows.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Only its schema is used.
+enum IntegerOrString {
+    Integer(i64),
+    String(String),
 }

@@ -8,8 +8,14 @@
 use std::path::{Path, PathBuf};
 
 fn snapshot_output(label: &str, specs_dir: &Path) {
-    let files = codegen::generate(specs_dir)
+    let generated = codegen::generate(specs_dir)
         .unwrap_or_else(|err| panic!("{label} should generate:\n{err}"));
+    assert!(
+        generated.warnings.is_empty(),
+        "{label} has warnings:\n{}",
+        generated.warnings
+    );
+    let files = generated.files;
     assert!(!files.is_empty(), "{label} generated nothing");
     for file in files {
         let name = format!(

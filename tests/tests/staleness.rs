@@ -7,7 +7,8 @@ fn generated_code_is_up_to_date_with_the_specs() {
     let root = codegen::workspace_root();
     for (specs, out) in codegen::default_targets(&root) {
         let files = codegen::generate(&specs)
-            .unwrap_or_else(|err| panic!("{} does not generate:\n{err}", specs.display()));
+            .unwrap_or_else(|err| panic!("{} does not generate:\n{err}", specs.display()))
+            .files;
         if let Some(diff) = codegen::write::check(&out, &files).unwrap() {
             panic!(
                 "{} is stale: the specs in {} generate something else.\nRun `{}` and commit the result.\n\n{diff}",
@@ -16,5 +17,18 @@ fn generated_code_is_up_to_date_with_the_specs() {
                 codegen::REGENERATE_COMMAND
             );
         }
+    }
+}
+
+#[test]
+fn the_checked_in_schema_is_the_one_the_spec_types_derive() {
+    let specs = codegen::workspace_root().join("specs");
+    let schema = codegen::schema::output().unwrap();
+    if let Some(diff) = codegen::write::check(&specs, &[schema]).unwrap() {
+        panic!(
+            "specs/{} is stale: codegen/src/spec.rs changed.\nRun `{}` and commit the result.\n\n{diff}",
+            codegen::schema::SCHEMA_FILE,
+            codegen::REGENERATE_COMMAND
+        );
     }
 }

@@ -164,7 +164,7 @@ fn documented_errors() -> Vec<codegen::ir::ErrorVariant> {
 /// wxamplinkget as the generator's front end reads it from `specs/`.
 fn wxamplinkget_ir() -> codegen::ir::Endpoint {
     let specs = codegen::load::load_dir(&codegen::workspace_root().join("specs")).unwrap();
-    let api = codegen::lower::lower(&specs).unwrap();
+    let (api, _warnings) = codegen::lower::lower(&specs).unwrap();
     api.modules
         .into_iter()
         .filter_map(|m| m.endpoint)

@@ -7,6 +7,7 @@ use crate::ir::{
     Endpoint, ErrorEnum, ErrorVariant, HttpMethod, StructDef, ThirdParty, Token, TypeRef,
 };
 use crate::spec::{self, EndpointSpec, ErrorCodeSpec, TokenKind};
+use crate::suggest;
 use std::collections::BTreeMap;
 
 pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
@@ -20,6 +21,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         .unwrap_or_else(|| "invalid_operation".to_owned());
     let type_prefix = ident::pascal(&method_name).unwrap_or_default();
     check_address(cx, e);
+    check_review_aids(cx, e);
     let http_method = match e.method {
         spec::HttpMethod::Get => HttpMethod::Get,
         spec::HttpMethod::Post => HttpMethod::Post,
@@ -88,6 +90,24 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         error: error?,
         example_response,
     })
+}
+
+/// What a reviewer needs to check a spec against its source, and what tests it on the wire.
+fn check_review_aids(cx: &mut Cx<'_>, e: &EndpointSpec) {
+    if e.example.is_none() {
+        cx.warn(
+            "endpoint.name",
+            format!("endpoint `{}` has no example response", e.name),
+            "paste the documented response body under `example: {response: …}`; a generated test decodes it",
+        );
+    }
+    if e.doc_url.as_deref().is_none_or(|url| url.trim().is_empty()) {
+        cx.warn(
+            "endpoint.name",
+            format!("endpoint `{}` has no `doc_url`", e.name),
+            "add `doc_url:` with the official documentation page, so reviewers can check the spec",
+        );
+    }
 }
 
 fn check_address(cx: &mut Cx<'_>, e: &EndpointSpec) {
@@ -173,7 +193,8 @@ fn lower_request(
 fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<ErrorEnum> {
     let mut variants = Vec::new();
     let mut broken = false;
-    let mut codes: BTreeMap<i64, String> = BTreeMap::new();
+    // Where each code was first seen: its spec path, and the set it came from.
+    let mut codes: BTreeMap<i64, (String, Option<String>)> = BTreeMap::new();
     let mut names = Namespace::default();
     let _ = names.claim(
         "Undocumented",
@@ -197,11 +218,12 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
             })),
             None => {
                 let known: Vec<&str> = cx.registry.error_set_names().collect();
-                cx.error(
+                cx.unknown_name(
                     format!("endpoint.errors.include[{index}]"),
                     format!("unknown error set `{set_name}`"),
                     format!(
-                        "use one of the sets defined under `error_sets:` ({})",
+                        "{}use one of the sets defined under `error_sets:` ({})",
+                        suggest::did_you_mean(set_name, known.iter().copied()),
                         known.join(", ")
                     ),
                 );
@@ -226,15 +248,49 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
             broken = true;
             continue;
         }
-        if let Some(earlier) = codes.insert(code.code, origin.clone()) {
-            cx.error(
-                at,
-                format!("code {} comes from both {earlier} and {origin}", code.code),
-                "list each code once: remove it from the endpoint, or do not include the set",
-            );
+        if let Some((first_at, first_set)) = codes.get(&code.code) {
+            // Own codes come first, so `first_set` is `None` unless both come from sets.
+            let (message, help) = match (first_set, &from_set) {
+                (None, None) => (
+                    format!("code {} is listed twice", code.code),
+                    "remove one of them",
+                ),
+                (None, Some(set)) => (
+                    format!(
+                        "code {} is in this endpoint's codes and in error set `{set}`",
+                        code.code
+                    ),
+                    "list each code once: remove it from the endpoint's codes, or do not include the set",
+                ),
+                (Some(first), _) => (
+                    format!(
+                        "code {} is in both error set `{first}` and {origin}",
+                        code.code
+                    ),
+                    "include only one of the sets, or remove the code from one of them",
+                ),
+            };
+            let here = if from_set.is_some() {
+                at
+            } else {
+                format!("{at}.code")
+            };
+            let first_label = match (first_set, &from_set) {
+                (Some(_), _) => "the set that also has it",
+                (None, Some(_)) => "also listed here",
+                (None, None) => "first listed here",
+            };
+            let first_at = first_at.clone();
+            cx.error_also_at(here, message, help, (first_at, first_label));
             broken = true;
             continue;
         }
+        let first_at = if from_set.is_some() {
+            at.clone()
+        } else {
+            format!("{at}.code")
+        };
+        codes.insert(code.code, (first_at, from_set.clone()));
         let variant = match check_pascal(&code.name) {
             Ok(name) => name,
             Err((message, help)) => {

@@ -1,12 +1,14 @@
 //! Lowering fields: type expressions, Rust field names, presence and defaults.
 
 use super::registry::NamedKind;
-use super::{Cx, docs_or};
+use super::{Cx, docs_or, is_blank};
 use crate::ident::{self, Namespace};
 use crate::ir::{DefaultValue, FieldDef, Presence, StructDef, TypeRef};
 use crate::spec::FieldSpec;
+use crate::suggest;
 use serde_yaml::Value;
 
+const SCALAR_NAMES: [&str; 5] = ["string", "integer", "number", "boolean", "flag"];
 const SCALARS: &str = "string, integer, number, boolean, flag";
 
 /// Lowers the fields of one struct; `None` when any field is broken (all are reported).
@@ -39,13 +41,11 @@ pub fn lower_located_struct(
     for (field_at, field) in fields {
         let field_at = field_at.as_str();
         if let Err(earlier) = wire_names.claim(&field.name, field_at.to_owned()) {
-            cx.error(
+            cx.error_also_at(
                 format!("{field_at}.name"),
-                format!(
-                    "wire name `{}` is listed twice (also at {earlier})",
-                    field.name
-                ),
+                format!("wire name `{}` is listed twice", field.name),
                 "remove one of them",
+                (format!("{earlier}.name"), "first listed here"),
             );
             broken = true;
             continue;
@@ -86,24 +86,30 @@ fn lower_field(
         Ok(name) => name,
         Err(ident::NameError(message)) => {
             cx.error(
-                at,
+                format!("{at}.rust_name"),
                 message,
                 "set `rust_name:` to a snake_case Rust field name",
             );
             return None;
         }
     };
-    if let Err(earlier) = names.claim(
-        &rust_name,
-        format!("the field at `{at}` (wire `{}`)", field.name),
-    ) {
-        cx.error(
-            at,
+    if let Err(earlier) = names.claim(&rust_name, at) {
+        let named_at = if field.rust_name.is_some() {
+            "rust_name"
+        } else {
+            "name"
+        };
+        cx.error_also_at(
+            format!("{at}.{named_at}"),
             format!(
-                "field `{}` becomes the Rust field `{rust_name}`, already taken by {earlier}",
+                "field `{}` becomes the Rust field `{rust_name}`, which another field already is",
                 field.name
             ),
             "set `rust_name:` on one of the two fields",
+            (
+                format!("{earlier}.name"),
+                format!("also `{rust_name}` in Rust"),
+            ),
         );
         return None;
     }
@@ -121,6 +127,13 @@ fn lower_field(
         (None, true) => Presence::Required,
         (None, false) => Presence::Optional,
     };
+    if is_blank(field.docs.as_deref()) {
+        cx.warn(
+            format!("{at}.name"),
+            format!("field `{}` has no docs", field.name),
+            "add `docs:` with what the field holds, from the endpoint's documentation",
+        );
+    }
     let docs = docs_or(
         field.docs.as_deref(),
         &format!("The `{}` field (undocumented in the spec).", field.name),
@@ -168,23 +181,30 @@ fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
         "number" => TypeRef::Number,
         "boolean" => TypeRef::Boolean,
         "flag" => TypeRef::Flag,
-        name => {
-            match cx.registry.named_type(name) {
-                Some(named) => TypeRef::Named {
-                    rust_name: name.to_owned(),
-                    module: named.module.clone(),
-                },
-                None => {
-                    let known: Vec<&str> = cx.registry.type_names().collect();
-                    cx.error(
-                    at,
-                    format!("unknown type `{name}`"),
-                    format!("use one of {SCALARS}, `array<…>`, or a type defined under `types:` ({})", if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }),
-                );
-                    return None;
-                }
+        name => match cx.registry.named_type(name) {
+            Some(named) => TypeRef::Named {
+                rust_name: name.to_owned(),
+                module: named.module.clone(),
+            },
+            None => {
+                let known: Vec<&str> = cx.registry.type_names().collect();
+                let candidates = SCALAR_NAMES.iter().copied().chain(known.iter().copied());
+                let defined = if known.is_empty() {
+                    "none yet".to_owned()
+                } else {
+                    known.join(", ")
+                };
+                cx.unknown_name(
+                        at,
+                        format!("unknown type `{name}`"),
+                        format!(
+                            "{}use one of {SCALARS}, `array<…>`, or a type defined under `types:` ({defined})",
+                            suggest::did_you_mean(name, candidates)
+                        ),
+                    );
+                return None;
             }
-        }
+        },
     })
 }
 
@@ -315,8 +335,12 @@ fn default_help(ty: &TypeRef) -> &'static str {
 }
 
 fn yaml_inline(value: &Value) -> String {
-    // YAML, not JSON: JSON cannot show `.inf` or `.nan`, the values most worth showing.
-    serde_yaml::to_string(value)
-        .map(|text| text.trim_end().replace('\n', " "))
-        .unwrap_or_else(|_| "?".to_owned())
+    let text = match value {
+        // JSON shows collections on one line; YAML shows the scalars JSON cannot (`.inf`, `.nan`).
+        Value::Sequence(_) | Value::Mapping(_) => serde_json::to_string(value).ok(),
+        _ => serde_yaml::to_string(value)
+            .ok()
+            .map(|text| text.trim_end().replace('\n', " ")),
+    };
+    text.unwrap_or_else(|| "?".to_owned())
 }

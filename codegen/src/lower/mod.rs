@@ -18,8 +18,18 @@ use registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Validates `specs` and lowers them; on any problem, returns all of them and no IR.
-pub fn lower(specs: &[LoadedSpec]) -> Result<Api, Diagnostics> {
+/// Validates `specs` and lowers them, with the warnings found; on any error, returns every
+/// problem found (warnings too), each located in its file, and no IR.
+pub fn lower(specs: &[LoadedSpec]) -> Result<(Api, Diagnostics), Diagnostics> {
+    lower_some(specs, true)
+}
+
+/// Like [`lower`]; `all_files` is false when some spec files could not be read, so a name that
+/// is not found may be defined in one of them and is not reported.
+pub fn lower_some(
+    specs: &[LoadedSpec],
+    all_files: bool,
+) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let registry = Registry::build(specs, &mut diagnostics);
     let mut modules = Vec::new();
@@ -27,24 +37,32 @@ pub fn lower(specs: &[LoadedSpec]) -> Result<Api, Diagnostics> {
         let mut cx = Cx {
             file: &spec.rel_path,
             registry: &registry,
+            all_files,
             diagnostics: &mut diagnostics,
         };
         if let Some(module) = lower_file(&mut cx, spec) {
             modules.push(module);
         }
     }
-    if !diagnostics.is_empty() {
-        return Err(diagnostics.sorted());
+    for spec in specs {
+        diagnostics.locate(&spec.rel_path, &spec.source, &spec.index);
     }
-    Ok(Api {
+    let diagnostics = diagnostics.sorted();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let api = Api {
         modules: with_group_modules(modules),
-    })
+    };
+    Ok((api, diagnostics))
 }
 
 /// What lowering one file needs: where it is, what other files define, where problems go.
 pub(crate) struct Cx<'a> {
     pub file: &'a Path,
     pub registry: &'a Registry,
+    /// Whether every spec file was read: only then is an unknown name surely unknown.
+    pub all_files: bool,
     pub diagnostics: &'a mut Diagnostics,
 }
 
@@ -57,6 +75,45 @@ impl Cx<'_> {
     ) {
         self.diagnostics
             .push(Diagnostic::new(self.file, spec_path, message).with_help(help));
+    }
+
+    /// Reports a name that no spec defines, unless the file defining it may be one that could
+    /// not be read.
+    pub fn unknown_name(
+        &mut self,
+        spec_path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        if self.all_files {
+            self.error(spec_path, message, help);
+        }
+    }
+
+    /// Like [`Cx::error`], pointing also at an earlier node of the same file.
+    pub fn error_also_at(
+        &mut self,
+        spec_path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        earlier: (impl Into<String>, impl Into<String>),
+    ) {
+        self.diagnostics.push(
+            Diagnostic::new(self.file, spec_path, message)
+                .with_help(help)
+                .also_at(earlier.0, earlier.1),
+        );
+    }
+
+    /// Something that does not stop generation, but that a reviewer would want fixed.
+    pub fn warn(
+        &mut self,
+        spec_path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::warning(self.file, spec_path, message).with_help(help));
     }
 }
 
@@ -108,6 +165,13 @@ fn type_name(ty: &TypeDef) -> &str {
 
 fn lower_named_type(cx: &mut Cx<'_>, ty: &TypeSpec, at: &str) -> Option<TypeDef> {
     let rust_name = cx.registry.type_rust_name(&ty.name)?.to_owned();
+    if is_blank(ty.docs.as_deref()) {
+        cx.warn(
+            format!("{at}.name"),
+            format!("type `{}` has no docs", ty.name),
+            "add `docs:` with what the type stands for",
+        );
+    }
     let docs = docs_or(
         ty.docs.as_deref(),
         &format!("The `{}` type of the spec.", ty.name),
@@ -115,8 +179,9 @@ fn lower_named_type(cx: &mut Cx<'_>, ty: &TypeSpec, at: &str) -> Option<TypeDef>
     match ty.kind {
         TypeKind::Object => {
             if ty.repr.is_some() || ty.values.is_some() {
+                let extra = if ty.repr.is_some() { "repr" } else { "values" };
                 cx.error(
-                    at,
+                    format!("{at}.{extra}"),
                     "an object type takes `fields`, not `repr` or `values`",
                     "remove `repr` and `values`, or use `kind: enum`",
                 );
@@ -145,7 +210,7 @@ fn lower_enum(
 ) -> Option<EnumDef> {
     if ty.fields.is_some() {
         cx.error(
-            at,
+            format!("{at}.fields"),
             "an enum type takes `repr` and `values`, not `fields`",
             "remove `fields`, or use `kind: object`",
         );
@@ -165,7 +230,7 @@ fn lower_enum(
     let values = ty.values.as_deref().unwrap_or_default();
     if values.is_empty() {
         cx.error(
-            at,
+            format!("{at}.values"),
             format!("enum `{}` has no values", ty.name),
             "list its documented values under `values:`",
         );
@@ -178,6 +243,7 @@ fn lower_enum(
     );
     let mut seen_values = BTreeMap::new();
     let mut variants = Vec::new();
+    let at_enum = at;
     for (index, value) in values.iter().enumerate() {
         let at = format!("{at}.values[{index}]");
         let Some(wire) = registry::enum_value(&value.value, repr) else {
@@ -187,7 +253,7 @@ fn lower_enum(
                 "a string"
             };
             cx.error(
-                &at,
+                format!("{at}.value"),
                 format!(
                     "enum `{}` has `repr: {}`, so each value must be {expected}",
                     ty.name,
@@ -198,13 +264,14 @@ fn lower_enum(
             continue;
         };
         if let Some(first) = seen_values.insert(display_value(&wire), index) {
-            cx.error(
-                &at,
-                format!(
-                    "value {} is listed twice (also at values[{first}])",
-                    display_value(&wire)
-                ),
+            cx.error_also_at(
+                format!("{at}.value"),
+                format!("value {} is listed twice", display_value(&wire)),
                 "remove one of them",
+                (
+                    format!("{at_enum}.values[{first}].value"),
+                    "first listed here",
+                ),
             );
             continue;
         }
@@ -221,13 +288,13 @@ fn lower_enum(
         let variant = match derived {
             Ok(name) => name,
             Err((message, help)) => {
-                cx.error(&at, message, help);
+                cx.error(format!("{at}.name"), message, help);
                 continue;
             }
         };
         if let Err(earlier) = names.claim(&variant, format!("value {}", display_value(&wire))) {
             cx.error(
-                &at,
+                format!("{at}.name"),
                 format!("variant name `{variant}` is already taken by {earlier}"),
                 "give this value a different `name:`",
             );
@@ -263,6 +330,11 @@ pub(crate) fn display_value(value: &EnumValue) -> String {
         EnumValue::Integer(i) => i.to_string(),
         EnumValue::String(s) => format!("\"{s}\""),
     }
+}
+
+/// Whether docs are absent or only blanks: worth a warning, since rustdoc shows a stand-in.
+pub(crate) fn is_blank(docs: Option<&str>) -> bool {
+    docs.is_none_or(|docs| docs.trim().is_empty())
 }
 
 /// The author's docs, trimmed, or a stand-in so every public item has rustdoc.

@@ -57,6 +57,7 @@ impl Registry {
             let mut cx = Cx {
                 file: &spec.rel_path,
                 registry: &registry,
+                all_files: true,
                 diagnostics,
             };
             let module = module_path(&mut cx, spec);
@@ -117,26 +118,26 @@ impl Registry {
                 .with_help("write `version: 1`"),
             );
         }
-        let mut report = |at: String, message: String, help: &str| {
-            diagnostics.push(Diagnostic::new(file, at, message).with_help(help))
+        let report = |at: String, message: String, help: &str| {
+            Diagnostic::new(file, at, message).with_help(help)
         };
         for (index, ty) in spec.spec.types.iter().enumerate() {
             let at = format!("types[{index}].name");
             match check_pascal(&ty.name) {
-                Ok(name) if RESERVED_TYPES.contains(&name.as_str()) => report(
+                Ok(name) if RESERVED_TYPES.contains(&name.as_str()) => diagnostics.push(report(
                     at,
                     format!("type name `{name}` would hide a type the generated code uses"),
                     "choose another name",
-                ),
+                )),
                 Ok(name) => {
                     if let Err(earlier) =
                         type_names.claim(&name, format!("type `{name}` of `{}`", file.display()))
                     {
-                        report(
+                        diagnostics.push(report(
                             at,
                             format!("type name `{name}` is already taken by {earlier}"),
                             "rename one of the types",
-                        );
+                        ));
                         continue;
                     }
                     let kind = match ty.kind {
@@ -158,17 +159,17 @@ impl Registry {
                         },
                     );
                 }
-                Err((message, help)) => report(at, message, &help),
+                Err((message, help)) => diagnostics.push(report(at, message, &help)),
             }
         }
         for (index, set) in spec.spec.error_sets.iter().enumerate() {
             let at = format!("error_sets[{index}]");
             if self.error_sets.contains_key(&set.name) {
-                report(
+                diagnostics.push(report(
                     format!("{at}.name"),
                     format!("error set `{}` is defined twice", set.name),
                     "rename or merge one of them",
-                );
+                ));
                 continue;
             }
             let mut codes = BTreeMap::new();
@@ -177,37 +178,37 @@ impl Registry {
             for (code_index, code) in set.codes.iter().enumerate() {
                 let code_at = format!("{at}.codes[{code_index}]");
                 if code.code == 0 {
-                    report(
+                    diagnostics.push(report(
                         format!("{code_at}.code"),
                         "code 0 means success and is not an error".to_owned(),
                         "remove this entry",
-                    );
+                    ));
                     continue;
                 }
                 if let Some(first) = codes.insert(code.code, code_index) {
-                    report(
-                        format!("{code_at}.code"),
-                        format!(
-                            "code {} is listed twice in set `{}` (also at codes[{first}])",
-                            code.code, set.name
-                        ),
-                        "remove one of them",
+                    diagnostics.push(
+                        report(
+                            format!("{code_at}.code"),
+                            format!("code {} is listed twice in set `{}`", code.code, set.name),
+                            "remove one of them",
+                        )
+                        .also_at(format!("{at}.codes[{first}].code"), "first listed here"),
                     );
                     continue;
                 }
                 match check_pascal(&code.name) {
                     Ok(name) => {
                         if let Err(earlier) = names.claim(&name, format!("code {}", code.code)) {
-                            report(
+                            diagnostics.push(report(
                                 format!("{code_at}.name"),
                                 format!("variant `{name}` is already taken by {earlier}"),
                                 "rename one of the two variants",
-                            );
+                            ));
                             continue;
                         }
                     }
                     Err((message, help)) => {
-                        report(format!("{code_at}.name"), message, &help);
+                        diagnostics.push(report(format!("{code_at}.name"), message, &help));
                         continue;
                     }
                 }
@@ -219,31 +220,35 @@ impl Registry {
         if let Some(endpoint) = &spec.spec.endpoint {
             let at = "endpoint.operation".to_owned();
             match ident::snake(&endpoint.operation) {
-                Ok(method) if RESERVED_METHODS.contains(&method.as_str()) => report(
-                    at,
-                    format!("operation `{method}` is already a method of `Client`"),
-                    "choose another operation name",
-                ),
+                Ok(method) if RESERVED_METHODS.contains(&method.as_str()) => {
+                    diagnostics.push(report(
+                        at,
+                        format!("operation `{method}` is already a method of `Client`"),
+                        "choose another operation name",
+                    ))
+                }
                 Ok(method)
                     if method.starts_with("r#")
                         || method.ends_with('_') && !endpoint.operation.ends_with('_') =>
                 {
-                    report(
+                    diagnostics.push(report(
                         at,
                         format!("operation `{}` is a Rust keyword", endpoint.operation),
                         "choose another operation name",
-                    )
+                    ))
                 }
                 Ok(method) if method == endpoint.operation => {
                     if let Err(earlier) = operations.claim(
                         &method,
                         format!("endpoint `{}` in `{}`", endpoint.name, file.display()),
                     ) {
-                        report(
+                        // Its request, response and error types collide too; one error says it.
+                        diagnostics.push(report(
                             at.clone(),
                             format!("operation `{method}` is already taken by {earlier}"),
                             "choose another operation name",
-                        );
+                        ));
+                        return;
                     }
                     for suffix in ["Request", "Response", "Error"] {
                         let name =
@@ -252,30 +257,30 @@ impl Registry {
                             &name,
                             format!("type `{name}` derived from operation `{method}`"),
                         ) {
-                            report(
+                            diagnostics.push(report(
                                 at.clone(),
                                 format!(
                                     "the operation's {} type `{name}` is already taken by {earlier}",
                                     suffix.to_lowercase()
                                 ),
                                 "rename the operation or the other type",
-                            );
+                            ));
                         }
                     }
                 }
-                Ok(method) => report(
+                Ok(method) => diagnostics.push(report(
                     at,
                     format!(
                         "operation `{}` is not a snake_case name",
                         endpoint.operation
                     ),
                     &format!("write `{method}`"),
-                ),
-                Err(ident::NameError(message)) => report(
+                )),
+                Err(ident::NameError(message)) => diagnostics.push(report(
                     at,
                     message,
                     "write the operation as a snake_case Rust method name",
-                ),
+                )),
             }
         }
     }

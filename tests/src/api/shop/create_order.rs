@@ -3,7 +3,7 @@
 
 //! `createorder`: Create an order.
 //!
-//! `POST https://api.example.com/shop/createorder`, the token (`component_access_token`) in query parameter `component_access_token`.
+//! `POST https://api.example.com/shop/createorder`, the token (`component_access_token`) in query parameter `component_access_token`. See the [official documentation](https://example.com/docs/shop/createorder).
 
 /// The request of [`Client::create_order`](crate::Client::create_order).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -172,7 +172,7 @@ impl crate::Client {
     /// Exercises a request body, query parameters, keywords as field names, leading digits,
     /// mixed case, nested arrays, defaults, both kinds of enum and an included error set.
     ///
-    /// `POST https://api.example.com/shop/createorder`, the token (`component_access_token`) in query parameter `component_access_token`.
+    /// `POST https://api.example.com/shop/createorder`, the token (`component_access_token`) in query parameter `component_access_token`. See the [official documentation](https://example.com/docs/shop/createorder).
     ///
     /// # Third-party platforms
     ///

@@ -3,7 +3,7 @@
 
 //! `listorders`: List orders.
 //!
-//! `GET https://api.example.com/shop/listorders`, without a token.
+//! `GET https://api.example.com/shop/listorders`, without a token. See the [official documentation](https://example.com/docs/shop/listorders).
 
 /// The request of [`Client::list_orders`](crate::Client::list_orders).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -78,7 +78,7 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
 impl crate::Client {
     /// List orders.
     ///
-    /// `GET https://api.example.com/shop/listorders`, without a token.
+    /// `GET https://api.example.com/shop/listorders`, without a token. See the [official documentation](https://example.com/docs/shop/listorders).
     ///
     /// # Errors
     ///
@@ -94,5 +94,24 @@ impl crate::Client {
             query.push(("verbose", value.to_string()));
         }
         self.call(&OPERATION, &query, None::<&ListOrdersRequest>).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The example response from the spec, verbatim.
+    const EXAMPLE_RESPONSE: &str = r#"{"errcode": 0, "errmsg": "ok", "orders": [{"sku": "a-1", "count": 2, "tags": ["red"], "fragile": 1}]}"#;
+    #[test]
+    fn example_response_decodes_and_round_trips() {
+        let decoded: super::ListOrdersResponse = serde_json::from_str(EXAMPLE_RESPONSE)
+            .expect("the example decodes");
+        let mut expected: serde_json::Value = serde_json::from_str(EXAMPLE_RESPONSE)
+            .expect("the example is JSON");
+        if let Some(object) = expected.as_object_mut() {
+            object.remove("errcode");
+            object.remove("errmsg");
+        }
+        let encoded = serde_json::to_value(&decoded).expect("the response encodes");
+        assert_eq!(encoded, expected);
     }
 }
