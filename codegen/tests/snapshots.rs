@@ -69,6 +69,20 @@ fn broken_specs_report_every_problem_and_generate_nothing() {
 }
 
 #[test]
+fn specs_with_warnings_generate_and_report_them() {
+    for (name, dir) in fixtures("warnings") {
+        match codegen::generate(&dir) {
+            Ok(generated) => {
+                assert!(!generated.warnings.is_empty(), "`{name}` has no warnings");
+                assert!(!generated.files.is_empty(), "`{name}` generated nothing");
+                insta::assert_snapshot!(format!("warnings_{name}"), generated.warnings.to_string());
+            }
+            Err(err) => panic!("`{name}` should generate despite its warnings:\n{err}"),
+        }
+    }
+}
+
+#[test]
 fn generation_is_deterministic() {
     let specs = codegen::workspace_root().join("specs");
     let first = codegen::generate(&specs).unwrap();

@@ -100,13 +100,88 @@ fn check_reports_a_diff_and_writes_nothing() {
 }
 
 fn run_codegen(specs: &Path, out: &Path) -> std::process::Output {
+    run_codegen_with(specs, out, &[])
+}
+
+fn run_codegen_with(specs: &Path, out: &Path, flags: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_codegen"))
         .arg("--specs")
         .arg(specs)
         .arg("--out")
         .arg(out)
+        .args(flags)
         .output()
         .unwrap()
+}
+
+/// Every file under `dir` with its contents and modification time.
+fn snapshot_of(dir: &Path) -> Vec<(PathBuf, String, std::time::SystemTime)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(snapshot_of(&path));
+        } else {
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            files.push((
+                path.clone(),
+                std::fs::read_to_string(&path).unwrap(),
+                modified,
+            ));
+        }
+    }
+    files.sort();
+    files
+}
+
+const PING: &str = "version: 1\nendpoint:\n  name: ping\n  operation: ping\n  summary: Ping.\n  method: POST\n  host: api.example.com\n  path: /ping\n  response:\n    fields:\n      - {name: n, type: integer}\n";
+
+#[test]
+fn warnings_are_shown_and_fail_the_run_only_when_denied() {
+    let dir = scratch("binary_warnings");
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::write(specs.join("ping.yaml"), PING).unwrap();
+    let out = dir.join("out");
+
+    let denied = run_codegen_with(&specs, &out, &["--deny-warnings"]);
+    let stderr = String::from_utf8_lossy(&denied.stderr);
+    assert_eq!(denied.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("warning: field `n` has no docs"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ping.yaml:11:16"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!out.exists(), "output was written despite --deny-warnings");
+
+    let allowed = run_codegen(&specs, &out);
+    let stderr = String::from_utf8_lossy(&allowed.stderr);
+    assert!(allowed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: 3 warnings in the specs"),
+        "{stderr}"
+    );
+    assert!(out.join("ping.rs").exists());
+}
+
+#[test]
+fn a_broken_spec_leaves_existing_output_untouched() {
+    let dir = scratch("binary_broken_keeps_output");
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::write(specs.join("ping.yaml"), PING).unwrap();
+    let out = dir.join("out");
+    assert!(run_codegen(&specs, &out).status.success());
+    let before = snapshot_of(&out);
+    assert!(!before.is_empty());
+
+    // A change that would rewrite ping.rs, together with a broken file: nothing may change.
+    std::fs::write(specs.join("ping.yaml"), PING.replace("Ping.", "Pong.")).unwrap();
+    std::fs::write(specs.join("broken.yaml"), "version: 1\ntypes: [\n").unwrap();
+    let output = run_codegen(&specs, &out);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(snapshot_of(&out), before);
 }
 
 #[test]
