@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod schema;
+pub mod shape;
 pub mod source;
 pub mod spec;
 pub mod suggest;
@@ -95,6 +96,26 @@ pub fn generate(specs_dir: &Path) -> Result<Generated, Error> {
         .replace('\\', "/");
     let files = emit::emit_api(&api, &label).map_err(Error::Internal)?;
     Ok(Generated { files, warnings })
+}
+
+/// Checks spec files given as text (relative path, contents) as one specs folder would be,
+/// without emitting: every problem found, warnings included. The fuzz target and the property
+/// tests drive the front end through this.
+pub fn check_sources(files: &[(PathBuf, String)]) -> diagnostic::Diagnostics {
+    let mut problems = diagnostic::Diagnostics::default();
+    let mut specs = Vec::with_capacity(files.len());
+    for (path, text) in files {
+        match load::parse(path, text) {
+            Ok(spec) => specs.push(spec),
+            Err(found) => problems.extend(found),
+        }
+    }
+    let all_files = problems.is_empty();
+    match lower::lower_some(&specs, all_files) {
+        Ok((_, warnings)) => problems.extend(warnings),
+        Err(found) => problems.extend(found),
+    }
+    problems.sorted()
 }
 
 /// What `cargo run -p codegen` regenerates by default: the client from `specs/`, and the fixture

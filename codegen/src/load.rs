@@ -5,7 +5,9 @@
 //! Each file keeps its text and a [`SourceIndex`], so later stages can point at lines too.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::SourceIndex;
+use crate::schema;
+use crate::shape::{self, ProblemKind};
+use crate::source::{Location, SourceIndex};
 use crate::spec::SpecFile;
 use crate::suggest;
 use std::path::{Path, PathBuf};
@@ -57,7 +59,7 @@ pub fn load_dir_partially(specs_dir: &Path) -> (Vec<LoadedSpec>, Diagnostics) {
         match std::fs::read_to_string(specs_dir.join(&rel_path)) {
             Ok(text) => match parse(&rel_path, &text) {
                 Ok(spec) => specs.push(spec),
-                Err(diagnostic) => diagnostics.push(*diagnostic),
+                Err(problems) => diagnostics.extend(problems),
             },
             Err(err) => diagnostics.push(Diagnostic::new(
                 &rel_path,
@@ -69,12 +71,15 @@ pub fn load_dir_partially(specs_dir: &Path) -> (Vec<LoadedSpec>, Diagnostics) {
     (specs, diagnostics.sorted())
 }
 
-/// Parses one spec file's text; `rel_path` decides its group and module name.
-pub fn parse(rel_path: &Path, text: &str) -> Result<LoadedSpec, Box<Diagnostic>> {
+/// Parses one spec file's text; `rel_path` decides its group and module name. A malformed
+/// file gets every malformed key reported, not only the first one serde stops at.
+pub fn parse(rel_path: &Path, text: &str) -> Result<LoadedSpec, Diagnostics> {
     let source: Arc<str> = Arc::from(text);
     let index = SourceIndex::build(text);
-    let spec: SpecFile = serde_yaml::from_str(text)
-        .map_err(|err| Box::new(yaml_diagnostic(rel_path, &err, &source, &index)))?;
+    let spec: SpecFile = match serde_yaml::from_str(text) {
+        Ok(spec) => spec,
+        Err(err) => return Err(malformed(rel_path, &err, &source, &index)),
+    };
     let group = rel_path
         .parent()
         .map(|parent| {
@@ -96,6 +101,39 @@ pub fn parse(rel_path: &Path, text: &str) -> Result<LoadedSpec, Box<Diagnostic>>
         source,
         index,
     })
+}
+
+/// serde's problem, and every problem of shape the schema finds besides it.
+fn malformed(
+    rel_path: &Path,
+    err: &serde_yaml::Error,
+    source: &Arc<str>,
+    index: &SourceIndex,
+) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    // A document YAML cannot read has no shape to check: serde's error is all there is.
+    if let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(source) {
+        for problem in shape::check(&document, schema::value()) {
+            let location = match problem.kind {
+                ProblemKind::UnknownKey => index.locate_key(source, &problem.spec_path),
+                ProblemKind::MissingKey | ProblemKind::UnknownValue => {
+                    index.locate(source, &problem.spec_path)
+                }
+            };
+            problems.push(diagnostic(
+                rel_path,
+                problem.spec_path,
+                problem.message,
+                location,
+                source,
+            ));
+        }
+    }
+    let first = yaml_diagnostic(rel_path, err, source, index);
+    if !problems.0.iter().any(|p| p.spec_path == first.spec_path) {
+        problems.push(first);
+    }
+    problems.sorted()
 }
 
 fn yaml_diagnostic(
@@ -135,10 +173,25 @@ fn yaml_diagnostic(
     } else {
         position
     };
+    diagnostic(rel_path, spec_path, message, location, source)
+}
+
+fn diagnostic(
+    rel_path: &Path,
+    spec_path: String,
+    message: String,
+    location: Option<Location>,
+    source: &Arc<str>,
+) -> Diagnostic {
     let line = location
         .as_ref()
         .and_then(|l| source.lines().nth(l.line - 1));
     let help = yaml_help(&message, spec_path.is_empty(), line.unwrap_or_default());
+    // The help lists what is allowed and suggests a spelling; the message need not repeat it.
+    let message = match message.split_once(", expected ") {
+        Some((found, _)) if message.starts_with("unknown ") => found.to_owned(),
+        _ => message,
+    };
     let diagnostic = Diagnostic::new(rel_path, spec_path, message).with_help(help);
     match location {
         Some(location) => diagnostic.at(location, Arc::clone(source)),
@@ -168,6 +221,9 @@ fn yaml_help(message: &str, outside_any_key: bool, line: &str) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    if message.starts_with("missing fields") {
+        return "add the keys; docs/spec-language.md says what each holds".to_owned();
     }
     if message.starts_with("missing field") {
         return "add the key; docs/spec-language.md says what it holds".to_owned();

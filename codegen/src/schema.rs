@@ -5,6 +5,7 @@
 
 use crate::spec::SpecFile;
 use schemars::generate::SchemaSettings;
+use std::sync::OnceLock;
 
 /// The schema's file name in the specs folder.
 pub const SCHEMA_FILE: &str = "spec-language.schema.json";
@@ -17,12 +18,22 @@ pub fn output() -> Result<crate::OutputFile, crate::Error> {
     })
 }
 
+/// The schema as a JSON value, built once per process, for [`crate::shape`].
+pub fn value() -> &'static serde_json::Value {
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::to_value(root()).unwrap_or_default())
+}
+
+fn root() -> schemars::Schema {
+    // Draft 7 is the newest draft every common YAML editor integration fully supports.
+    SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<SpecFile>()
+}
+
 /// The schema as pretty-printed JSON with a final newline, ready to check in.
 pub fn json() -> Result<String, String> {
-    // Draft 7 is the newest draft every common YAML editor integration fully supports.
-    let mut schema = SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<SpecFile>();
+    let mut schema = root();
     schema.insert(
         "title".to_owned(),
         "WeChat API spec (spec language v1)".into(),

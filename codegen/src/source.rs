@@ -104,6 +104,12 @@ impl SourceIndex {
         }
     }
 
+    /// The key that names the node at `spec_path`, when it is in the file and has one.
+    pub fn locate_key(&self, text: &str, spec_path: &str) -> Option<Location> {
+        let key = self.nodes.get(spec_path)?.key.clone()?;
+        Some(self.location(text, key))
+    }
+
     /// The second occurrence of a key that a mapping repeats, at `spec_path`.
     pub fn locate_repeated_key(&self, text: &str, spec_path: &str) -> Option<Location> {
         let key = self.repeated_keys.get(spec_path)?;
@@ -360,6 +366,18 @@ mod tests {
         );
         assert_eq!(at("endpoint.errors.codes[3]"), (2, 1, "endpoint"));
         assert_eq!(at("types[0].name"), (9, 1, "types"));
+    }
+
+    #[test]
+    fn keys_are_located_apart_from_their_values() {
+        let index = SourceIndex::build(TEXT);
+        let key = index.locate_key(TEXT, "endpoint.name").unwrap();
+        assert_eq!((key.line, key.column, &TEXT[key.span]), (3, 3, "name"));
+        assert!(
+            index
+                .locate_key(TEXT, "endpoint.response.fields[0]")
+                .is_none()
+        );
     }
 
     #[test]
