@@ -6,6 +6,7 @@
 //! of a closed set (`method`, `kind`, …), each with its spec path. It checks only what the
 //! schema says about keys and closed sets; types of values stay serde's job.
 
+use crate::source::join;
 use crate::suggest;
 use serde_json::Value as Schema;
 use serde_yaml::Value;
@@ -199,14 +200,6 @@ fn expected_list(names: &[&str], none: &str) -> String {
         [one] => format!("expected {one}"),
         [a, b] => format!("expected {a} or {b}"),
         all => format!("expected one of {}", all.join(", ")),
-    }
-}
-
-fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
     }
 }
 

@@ -316,7 +316,8 @@ impl Builder {
     }
 }
 
-fn join(parent: &str, key: &str) -> String {
+/// The spec path of `key` inside the mapping at `parent`.
+pub(crate) fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_owned()
     } else {
