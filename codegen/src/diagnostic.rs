@@ -215,18 +215,7 @@ impl Diagnostics {
 
     /// Sorted by file, then line and column, then spec path: the order a reader fixes them in.
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    d.file.clone(),
-                    d.location.as_ref().map(|l| (l.line, l.column)),
-                    d.spec_path.clone(),
-                    d.severity,
-                    d.message.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        self.0.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
         self
     }
 
@@ -259,6 +248,12 @@ impl Diagnostics {
             ),
         }
     }
+}
+
+/// File, line and column, spec path, errors before warnings, message.
+fn sort_key(d: &Diagnostic) -> (&Path, Option<(usize, usize)>, &str, Severity, &str) {
+    let position = d.location.as_ref().map(|l| (l.line, l.column));
+    (&d.file, position, &d.spec_path, d.severity, &d.message)
 }
 
 impl fmt::Display for Diagnostics {

@@ -72,19 +72,9 @@ pub fn generate(specs_dir: &Path) -> Result<Generated, Error> {
         .unwrap_or_else(|| specs_dir.to_path_buf());
     let in_dir = |diagnostics: diagnostic::Diagnostics| diagnostics.in_folder(&shown_dir);
     // Files that do not load are reported with the problems of those that do.
-    let (specs, mut problems) = load::load_dir_partially(specs_dir);
-    let all_files = problems.is_empty();
-    let (api, warnings) = match lower::lower_some(&specs, all_files) {
-        Ok(lowered) if all_files => lowered,
-        Ok((_, warnings)) => {
-            problems.extend(warnings);
-            return Err(Error::Specs(in_dir(problems.sorted())));
-        }
-        Err(found) => {
-            problems.extend(found);
-            return Err(Error::Specs(in_dir(problems.sorted())));
-        }
-    };
+    let (specs, load_problems) = load::load_dir_partially(specs_dir);
+    let (api, warnings) =
+        lower::lower_loaded(&specs, load_problems).map_err(|d| Error::Specs(in_dir(d)))?;
     let warnings = in_dir(warnings);
     // Headers name the specs folder as a reviewer sees it: relative to the workspace if inside.
     let root = workspace_root();
@@ -110,12 +100,10 @@ pub fn check_sources(files: &[(PathBuf, String)]) -> diagnostic::Diagnostics {
             Err(found) => problems.extend(found),
         }
     }
-    let all_files = problems.is_empty();
-    match lower::lower_some(&specs, all_files) {
-        Ok((_, warnings)) => problems.extend(warnings),
-        Err(found) => problems.extend(found),
+    match lower::lower_loaded(&specs, problems) {
+        Ok((_, warnings)) => warnings,
+        Err(problems) => problems,
     }
-    problems.sorted()
 }
 
 /// What `cargo run -p codegen` regenerates by default: the client from `specs/`, and the fixture

@@ -258,9 +258,7 @@ fn pathological_documents_are_answered_quickly() {
         "\u{0}".to_owned(),
         "\u{feff}".to_owned(),
     ] {
-        let started = std::time::Instant::now();
+        // `check_in_time` fails on a hang, bounded far above any normal run: not a speed test.
         check_in_time(one_file(text)).unwrap();
-        // Not a timing assertion on speed: a bound far above any normal run, to catch blow-ups.
-        assert!(started.elapsed() < HANG);
     }
 }

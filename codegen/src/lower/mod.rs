@@ -24,12 +24,26 @@ pub fn lower(specs: &[LoadedSpec]) -> Result<(Api, Diagnostics), Diagnostics> {
     lower_some(specs, true)
 }
 
+/// Lowers the specs that loaded, reporting with their problems the `load_problems` of the files
+/// that did not, so one run shows both. Any error, of either kind, means no IR.
+pub fn lower_loaded(
+    specs: &[LoadedSpec],
+    load_problems: Diagnostics,
+) -> Result<(Api, Diagnostics), Diagnostics> {
+    let all_files = load_problems.is_empty();
+    match lower_some(specs, all_files) {
+        Ok(lowered) if all_files => Ok(lowered),
+        Ok((_, found)) | Err(found) => {
+            let mut problems = load_problems;
+            problems.extend(found);
+            Err(problems.sorted())
+        }
+    }
+}
+
 /// Like [`lower`]; `all_files` is false when some spec files could not be read, so a name that
 /// is not found may be defined in one of them and is not reported.
-pub fn lower_some(
-    specs: &[LoadedSpec],
-    all_files: bool,
-) -> Result<(Api, Diagnostics), Diagnostics> {
+fn lower_some(specs: &[LoadedSpec], all_files: bool) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let registry = Registry::build(specs, &mut diagnostics);
     let mut modules = Vec::new();
