@@ -90,6 +90,8 @@ pub enum DefaultValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
     String,
+    /// A string whose value must not be shown: `crate::Secret` in Rust, a string on the wire.
+    Secret,
     Integer,
     Number,
     Boolean,
@@ -154,6 +156,9 @@ pub struct Endpoint {
     pub error: ErrorEnum,
     /// The documented response body, already checked to be JSON.
     pub example_response: Option<String>,
+    /// The wire names of fields of type `secret` in the request and response, at any depth,
+    /// sorted: the runtime redacts them from logs and errors.
+    pub secret_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

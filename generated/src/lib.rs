@@ -25,11 +25,15 @@
 #[rustfmt::skip] // prettyplease formats the generated code; rustfmt would disagree.
 mod api;
 mod runtime;
+mod stable_token_source;
 
 pub use api::*;
 pub use runtime::{
-    AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
+    AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
+    RetryPolicy, Secret, TokenSource, TokenSourceError, domain,
 };
+pub use stable_token_source::{DEFAULT_REFRESH_MARGIN, StableTokenSource};
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -15,5 +15,7 @@ mod runtime;
 
 pub use api::*;
 pub use runtime::{
-    AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
+    AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
+    RetryPolicy, Secret, TokenSource, TokenSourceError, domain,
 };

@@ -7,7 +7,7 @@ use std::time::Duration;
 use wechat_api_client::wxopen::{
     FuncId, GetLinkedMiniProgramsError, GetLinkedMiniProgramsResponse, LinkSource, LinkStatus,
 };
-use wechat_api_client::{Client, Error};
+use wechat_api_client::{Client, Error, RetryPolicy};
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -17,10 +17,12 @@ const PATH: &str = "/cgi-bin/wxopen/wxamplinkget";
 /// team's shared material), copied here so the repository stands alone.
 const DOC_EXAMPLE: &str = include_str!("data/wxamplinkget.doc-example.response.json");
 
+/// Sends each call once: these tests are about one answer (retries are tested in `client.rs`).
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .access_token(TOKEN)
         .base_url(server.uri())
+        .retry(RetryPolicy::disabled())
         .build()
         .unwrap()
 }
@@ -285,7 +287,7 @@ async fn a_huge_unexpected_body_is_excerpted() {
 }
 
 #[tokio::test]
-async fn a_refused_connection_is_a_transport_error_without_the_token() {
+async fn a_refused_connection_is_an_unsent_transport_error_without_the_token() {
     // A port that was free a moment ago: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -295,10 +297,21 @@ async fn a_refused_connection_is_a_transport_error_without_the_token() {
     let client = Client::builder()
         .access_token(TOKEN)
         .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
     let error = client.get_linked_mini_programs().await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(
+        matches!(error, Error::Transport { sent: false, .. }),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot connect to the server for wxamplinkget: "),
+        "{error}"
+    );
     assert_no_token(&error);
 }
 
@@ -318,9 +331,10 @@ async fn a_server_that_never_answers_times_out() {
         .unwrap();
     let error = client.get_linked_mini_programs().await.unwrap_err();
     assert!(
-        matches!(&error, Error::Transport(e) if e.is_timeout()),
+        matches!(&error, Error::Timeout { after, .. } if *after == Duration::from_millis(200)),
         "{error:?}"
     );
+    assert!(!error.is_retryable());
     assert_no_token(&error);
 }
 
@@ -329,7 +343,7 @@ fn the_token_is_not_in_the_client_s_debug_output() {
     let client = Client::builder().access_token(TOKEN).build().unwrap();
     let shown = format!("{client:?}");
     assert!(
-        !shown.contains(TOKEN) && shown.contains("<redacted>"),
+        !shown.contains(TOKEN) && shown.contains("token_source: Some(\"<configured>\")"),
         "{shown}"
     );
 }

@@ -61,7 +61,9 @@ pub fn emit_method(e: &Endpoint) -> TokenStream {
     }
     text.push_str(&format!(
         "\n\n# Errors\n\n[`Error::Api`](crate::Error::Api) with a [`{}`] when WeChat answers with a non-zero `errcode`; \
-         the other [`Error`](crate::Error) variants when the call fails on the way (transport, HTTP status, undecodable body).",
+         the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, \
+         oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have \
+         been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.",
         e.error.rust_name
     ));
     let docs = docs::outer(&text);
@@ -91,6 +93,7 @@ pub fn emit_method(e: &Endpoint) -> TokenStream {
         (quote!(), quote!(&#request_ty {}))
     };
     let (query, query_arg) = query_pairs(e);
+    let secrets = &e.secret_fields;
     let body = match e.http_method {
         HttpMethod::Post => quote!(Some(#request_value)),
         HttpMethod::Get => quote!(None::<&#request_ty>),
@@ -103,6 +106,7 @@ pub fn emit_method(e: &Endpoint) -> TokenStream {
             host: #host,
             path: #path,
             token_query: #token_query,
+            secrets: &[#(#secrets),*],
         };
 
         impl crate::Client {
@@ -130,6 +134,7 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
     }
     let text = |f: &crate::ir::FieldDef, value: TokenStream| match f.ty {
         TypeRef::Flag => quote!(u8::from(#value).to_string()),
+        TypeRef::Secret => quote!(#value.expose_secret().to_owned()),
         _ => quote!(#value.to_string()),
     };
     let (optional, required): (Vec<&crate::ir::FieldDef>, Vec<&crate::ir::FieldDef>) = fields

@@ -110,6 +110,7 @@ impl ModuleCx<'_> {
     pub fn type_tokens(&self, ty: &TypeRef) -> TokenStream {
         match ty {
             TypeRef::String => quote!(String),
+            TypeRef::Secret => quote!(crate::Secret),
             TypeRef::Integer => quote!(i64),
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean | TypeRef::Flag => quote!(bool),

@@ -89,6 +89,8 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         response: response?,
         error: error?,
         example_response,
+        // Filled in by `secrets::mark_secret_fields`, once every module's types are known.
+        secret_fields: Vec::new(),
     })
 }
 
@@ -174,6 +176,7 @@ fn lower_request(
             if !matches!(
                 field.ty,
                 TypeRef::String
+                    | TypeRef::Secret
                     | TypeRef::Integer
                     | TypeRef::Number
                     | TypeRef::Boolean
@@ -181,7 +184,7 @@ fn lower_request(
             ) {
                 cx.error(
                     format!("endpoint.request.query[{index}].type"),
-                    "a query parameter must be a string, integer, number, boolean or flag",
+                    "a query parameter must be a string, secret, integer, number, boolean or flag",
                     "send structured values in `request.body`",
                 );
             }

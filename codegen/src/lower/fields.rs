@@ -8,8 +8,8 @@ use crate::spec::FieldSpec;
 use crate::suggest;
 use serde_yaml::Value;
 
-const SCALAR_NAMES: [&str; 5] = ["string", "integer", "number", "boolean", "flag"];
-const SCALARS: &str = "string, integer, number, boolean, flag";
+const SCALAR_NAMES: [&str; 6] = ["string", "secret", "integer", "number", "boolean", "flag"];
+const SCALARS: &str = "string, secret, integer, number, boolean, flag";
 
 /// Lowers the fields of one struct; `None` when any field is broken (all are reported).
 pub fn lower_struct(
@@ -177,6 +177,7 @@ fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
     }
     Some(match expr {
         "string" => TypeRef::String,
+        "secret" => TypeRef::Secret,
         "integer" => TypeRef::Integer,
         "number" => TypeRef::Number,
         "boolean" => TypeRef::Boolean,
@@ -326,6 +327,7 @@ fn default_help(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::Array(_) => "an array's only default is `[]`",
         TypeRef::String => "a string default is a quoted string",
+        TypeRef::Secret => "a secret has no default: remove `default:`",
         TypeRef::Integer => "an integer default is a whole number",
         TypeRef::Number => "a number default is a number",
         TypeRef::Boolean => "a boolean default is `true` or `false`",

@@ -8,6 +8,7 @@
 mod endpoint;
 mod fields;
 mod registry;
+mod secrets;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
@@ -65,6 +66,7 @@ fn lower_some(specs: &[LoadedSpec], all_files: bool) -> Result<(Api, Diagnostics
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    secrets::mark_secret_fields(&mut modules);
     let api = Api {
         modules: with_group_modules(modules),
     };

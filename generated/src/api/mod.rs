@@ -3,4 +3,6 @@
 
 //! The generated API: the endpoints and their types, one module per spec folder.
 
+pub mod base;
+
 pub mod wxopen;

@@ -1,14 +1,30 @@
-use super::{AccessToken, ApiError, BuildError, Error, HttpMethod, Operation, excerpt};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use std::time::Duration;
+//! The client, its settings and its builder. How a call is carried out is in `call.rs`.
 
-/// How long one call may take, from sending to the last byte of the body, unless
+use super::token::DynTokenSource;
+use super::{AccessToken, BuildError, RetryPolicy, TokenSource};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long one attempt may take, from sending to the last byte of the body, unless
 /// [`ClientBuilder::timeout`] says otherwise. A call never hangs.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long establishing a connection may take, unless [`ClientBuilder::connect_timeout`] says
+/// otherwise. Short, so that a dead domain is given up (and failed over) quickly.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The largest response body accepted, unless [`ClientBuilder::max_response_bytes`] says
+/// otherwise: 8 MiB, far above any JSON answer of the API (a 10,000-id follower page is about
+/// 0.5 MB) and small enough that a broken or hostile server cannot exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// How long calls stay on the backup base URL after a connection to the primary failed, unless
+/// [`ClientBuilder::failover_cooldown`] says otherwise.
+pub const DEFAULT_FAILOVER_COOLDOWN: Duration = Duration::from_secs(60);
+
 /// An async client for the WeChat Open Platform API. One method per endpoint, generated from
-/// the specs; cheap to clone (clones share one connection pool).
+/// the specs; cheap to clone (clones share one connection pool, token source and failover state).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,47 +34,179 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    /// Replaces `https://{host}` of every endpoint when set (tests, proxies, regional domains).
-    base_url: Option<String>,
-    token: AccessToken,
+    pub(super) transport: Arc<Transport>,
+    /// Where tokens come from; `None` for a client built `without_token`.
+    pub(super) token: Option<Arc<dyn DynTokenSource>>,
 }
 
-/// Configures a [`Client`]; only the access token is required.
-#[derive(Debug, Default)]
+/// Everything about reaching the server, shared by a client and the token-less client its
+/// token source may use.
+pub(super) struct Transport {
+    pub http: reqwest::Client,
+    /// Replaces `https://{host}` of every endpoint when set.
+    pub base_url: Option<String>,
+    pub backup: Option<Backup>,
+    pub timeout: Duration,
+    pub max_response_bytes: usize,
+    pub retry: RetryPolicy,
+}
+
+/// The failover target, and until when calls go to it.
+pub(super) struct Backup {
+    pub base_url: String,
+    pub cooldown: Duration,
+    pub primary_down_until: Mutex<Option<Instant>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = &self.transport;
+        f.debug_struct("Client")
+            .field("base_url", &t.base_url)
+            .field("backup_base_url", &t.backup.as_ref().map(|b| &b.base_url))
+            .field("timeout", &t.timeout)
+            .field("max_response_bytes", &t.max_response_bytes)
+            .field("retry", &t.retry)
+            .field("token_source", &self.token.as_ref().map(|_| "<configured>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
+
+/// A token source that is built once the rest of the client is, from a token-less client with
+/// the same settings.
+type SourceFactory = Box<dyn FnOnce(Client) -> Arc<dyn DynTokenSource> + Send>;
+
+#[derive(Default)]
+enum TokenChoice {
+    #[default]
+    Unset,
+    Without,
+    Source(Arc<dyn DynTokenSource>),
+    Factory(SourceFactory),
+}
+
+/// Configures a [`Client`]. Only the token is required: [`access_token`](Self::access_token),
+/// [`app_credentials`](Self::app_credentials) or [`token_source`](Self::token_source).
+#[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
+    token: TokenChoice,
     base_url: Option<String>,
-    token: Option<AccessToken>,
+    backup_base_url: Option<String>,
+    failover_cooldown: Option<Duration>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    retry: Option<RetryPolicy>,
     http: Option<reqwest::Client>,
 }
 
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("backup_base_url", &self.backup_base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ClientBuilder {
-    /// The token sent with every call: an account's `access_token`, or the
-    /// `authorizer_access_token` a third-party platform holds for an account.
+    /// A fixed token, sent with every call: an account's `access_token`, or the
+    /// `authorizer_access_token` a third-party platform holds for it. For scripts and tests; a
+    /// long-running service wants [`app_credentials`](Self::app_credentials) or its own
+    /// [`token_source`](Self::token_source), which can replace a rejected token.
     pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
-        self.token = Some(token.into());
+        self.token = TokenChoice::Source(Arc::new(token.into()));
         self
     }
 
-    /// Sends every call to this base URL (`http://127.0.0.1:8080`, `https://api2.weixin.qq.com`)
-    /// instead of each endpoint's official host.
+    /// Gets tokens from `source` (a central token service, a platform's authorizer tokens).
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.token = TokenChoice::Source(Arc::new(source));
+        self
+    }
+
+    /// Gets tokens from a source built by `make` from a client with this builder's settings and
+    /// no token: for a source that calls WeChat itself (as
+    /// [`app_credentials`](Self::app_credentials) does).
+    pub fn token_source_with<S: TokenSource>(
+        mut self,
+        make: impl FnOnce(Client) -> S + Send + 'static,
+    ) -> Self {
+        self.token = TokenChoice::Factory(Box::new(move |client| Arc::new(make(client))));
+        self
+    }
+
+    /// A client that sends no token: for endpoints that take none (such as `stable_token`).
+    /// Calling an endpoint that needs one fails with [`Error::TokenSource`](crate::Error::TokenSource).
+    pub fn without_token(mut self) -> Self {
+        self.token = TokenChoice::Without;
+        self
+    }
+
+    /// Sends every call to this base URL (a [`domain`](crate::domain) constant, or
+    /// `http://127.0.0.1:8080` in tests) instead of each endpoint's official host.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// The limit for one call, from sending the request to the last byte of the body;
-    /// [`DEFAULT_TIMEOUT`] unless set. Ignored when [`ClientBuilder::http_client`] is given.
+    /// Opt-in failover: when a connection to the base URL (or the official host) cannot be
+    /// made, the next attempt, and every call for the [`failover_cooldown`](Self::failover_cooldown)
+    /// after it, goes here instead. Usually [`domain::DISASTER_RECOVERY`](crate::domain::DISASTER_RECOVERY).
+    pub fn backup_base_url(mut self, url: impl Into<String>) -> Self {
+        self.backup_base_url = Some(url.into());
+        self
+    }
+
+    /// How long calls stay on the backup after the primary failed; [`DEFAULT_FAILOVER_COOLDOWN`]
+    /// unless set. After it, calls try the primary again.
+    pub fn failover_cooldown(mut self, cooldown: Duration) -> Self {
+        self.failover_cooldown = Some(cooldown);
+        self
+    }
+
+    /// The limit for one attempt, from sending the request to the last byte of the body;
+    /// [`DEFAULT_TIMEOUT`] unless set. Applies to a client given with
+    /// [`http_client`](Self::http_client) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Uses this `reqwest` client (its timeouts, proxy and pool) instead of building one.
+    /// The limit for establishing a connection; [`DEFAULT_CONNECT_TIMEOUT`] unless set. Ignored
+    /// when [`http_client`](Self::http_client) is given (that client's own setting applies).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest response body accepted; [`DEFAULT_MAX_RESPONSE_BYTES`] unless set. A larger
+    /// one fails with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge), read no further.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// How failed calls are retried; [`RetryPolicy::default`] unless set,
+    /// [`RetryPolicy::disabled`] to send every call once.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Uses this `reqwest` client (its proxy, pool and TLS settings) instead of building one.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -66,20 +214,42 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let token = self.token.ok_or(BuildError::MissingAccessToken)?;
         let base_url = self.base_url.map(|url| check_base_url(&url)).transpose()?;
+        let backup = match self.backup_base_url {
+            Some(url) => Some(Backup {
+                base_url: check_base_url(&url)?,
+                cooldown: self.failover_cooldown.unwrap_or(DEFAULT_FAILOVER_COOLDOWN),
+                primary_down_until: Mutex::new(None),
+            }),
+            None => None,
+        };
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .build()
                 .map_err(|err| BuildError::Http(err.without_url()))?,
         };
-        Ok(Client {
-            http,
-            base_url,
-            token,
-        })
+        let tokenless = Client {
+            transport: Arc::new(Transport {
+                http,
+                base_url,
+                backup,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                retry: self.retry.unwrap_or_default(),
+            }),
+            token: None,
+        };
+        let token = match self.token {
+            TokenChoice::Unset => return Err(BuildError::MissingToken),
+            TokenChoice::Without => None,
+            TokenChoice::Source(source) => Some(source),
+            TokenChoice::Factory(make) => Some(make(tokenless.clone())),
+        };
+        Ok(Client { token, ..tokenless })
     }
 }
 
@@ -96,88 +266,4 @@ fn check_base_url(url: &str) -> Result<String, BuildError> {
         return Err(invalid("a base URL has no query or fragment"));
     }
     Ok(url.trim_end_matches('/').to_owned())
-}
-
-/// The part of every response the client reads before the endpoint's own fields.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    errmsg: String,
-}
-
-impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// Sends one call and reads its answer: a non-2xx status, a body that is not JSON, a
-    /// non-zero `errcode` and a payload of the wrong shape each give their own [`Error`].
-    pub(crate) async fn call<B, R, E>(
-        &self,
-        operation: &Operation,
-        query: &[(&'static str, String)],
-        body: Option<&B>,
-    ) -> Result<R, Error<E>>
-    where
-        B: Serialize + ?Sized,
-        R: DeserializeOwned,
-        E: ApiError,
-    {
-        let url = match &self.base_url {
-            Some(base) => format!("{base}{}", operation.path),
-            None => format!("https://{}{}", operation.host, operation.path),
-        };
-        let mut request = match operation.method {
-            HttpMethod::Get => self.http.get(url),
-            HttpMethod::Post => self.http.post(url),
-        };
-        if let Some(param) = operation.token_query {
-            request = request.query(&[(param, self.token.expose_secret())]);
-        }
-        if !query.is_empty() {
-            request = request.query(query);
-        }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        tracing::debug!(operation = operation.name, "sending");
-        // `without_url`: the URL carries the access token and must not reach an error message.
-        let response = request
-            .send()
-            .await
-            .map_err(|err| Error::Transport(err.without_url()))?;
-        let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|err| Error::Transport(err.without_url()))?;
-        if !status.is_success() {
-            return Err(Error::HttpStatus {
-                operation: operation.name,
-                status: status.as_u16(),
-                body_excerpt: excerpt(&bytes),
-            });
-        }
-        let decode_error = |err: serde_json::Error| Error::Decode {
-            operation: operation.name,
-            reason: err.to_string(),
-            body_excerpt: excerpt(&bytes),
-        };
-        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(decode_error)?;
-        tracing::debug!(
-            operation = operation.name,
-            errcode = envelope.errcode,
-            "answered"
-        );
-        if envelope.errcode != 0 {
-            return Err(Error::Api(E::from_errcode(
-                envelope.errcode,
-                envelope.errmsg,
-            )));
-        }
-        serde_json::from_slice(&bytes).map_err(decode_error)
-    }
 }

@@ -1,3 +1,9 @@
+//! The one error type of every call, what the generated error enums implement, and the
+//! errors of building a client or getting a token.
+
+use super::retry::{BUSY_CODES, TOKEN_CODES};
+use std::time::Duration;
+
 /// What every generated per-endpoint error enum provides: a value for each `errcode`.
 pub trait ApiError: std::error::Error + Send + Sync + 'static {
     /// The variant for `code`, or the fallback that keeps an undocumented code and its errmsg.
@@ -6,19 +12,42 @@ pub trait ApiError: std::error::Error + Send + Sync + 'static {
     fn code(&self) -> i64;
 }
 
-/// Everything that can go wrong in one call; `E` is the endpoint's own error enum.
+/// Everything that can go wrong in one call; `E` is the endpoint's own error enum, so
+/// `Error::Api` is matched against the codes that endpoint documents.
 ///
-/// No variant carries the request URL or the access token: transport errors have their URL
-/// removed, and response excerpts are of the body only.
+/// Every variant's `Display` is one line saying what happened. None carries the access token
+/// or the app secret: URLs are never kept, and a body excerpt is withheld when the response
+/// is one that carries a secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E: ApiError> {
     /// The server answered with a non-zero `errcode`.
     #[error("WeChat API error: {0}")]
     Api(E),
-    /// The request did not complete: connection refused, reset, timed out, body cut off.
-    #[error("HTTP transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The HTTP exchange failed: no connection could be made (`sent` is false: the request
+    /// never reached the server), or it broke after the request was sent.
+    #[error("{}", transport_message(operation, *sent, detail))]
+    Transport {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// Whether the request may have reached the server. When false (a failed connect), the
+        /// call is safe to send again and the client retries it.
+        sent: bool,
+        /// The innermost cause, such as `Connection refused (os error 111)`.
+        detail: String,
+        /// The error as `reqwest` reported it, with its URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No complete answer arrived within the call's timeout. The server may have acted on the
+    /// request, so it is not sent again unless the retry policy opts in.
+    #[error("{operation} timed out after {after:?} without a complete answer")]
+    Timeout {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// The timeout that ran out.
+        after: Duration,
+    },
     /// The server answered with an HTTP status other than 2xx.
     #[error("HTTP status {status} from {operation}; body starts: {body_excerpt:?}")]
     HttpStatus {
@@ -28,6 +57,14 @@ pub enum Error<E: ApiError> {
         status: u16,
         /// The start of the response body, at most [`EXCERPT_LIMIT`] bytes.
         body_excerpt: String,
+    },
+    /// The response body is larger than the client accepts; reading stopped at the limit.
+    #[error("the response of {operation} is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// The limit set with [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+        limit: usize,
     },
     /// The body is not the JSON the endpoint documents.
     #[error("cannot decode the response of {operation}: {reason}; body starts: {body_excerpt:?}")]
@@ -39,6 +76,31 @@ pub enum Error<E: ApiError> {
         /// The start of the response body, at most [`EXCERPT_LIMIT`] bytes.
         body_excerpt: String,
     },
+    /// The request could not be encoded as JSON (a map with non-string keys, a float that is
+    /// not finite); nothing was sent.
+    #[error("cannot encode the request of {operation}: {reason}")]
+    Encode {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// What the encoder found wrong.
+        reason: String,
+    },
+    /// The token source could not give a token; nothing was sent.
+    #[error("cannot get an access token for {operation}: {source}")]
+    TokenSource {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// What the token source reported.
+        source: TokenSourceError,
+    },
+}
+
+fn transport_message(operation: &str, sent: bool, detail: &str) -> String {
+    if sent {
+        format!("the connection broke during {operation}: {detail}")
+    } else {
+        format!("cannot connect to the server for {operation}: {detail}")
+    }
 }
 
 impl<E: ApiError> Error<E> {
@@ -48,6 +110,96 @@ impl<E: ApiError> Error<E> {
             Self::Api(error) => Some(error),
             _ => None,
         }
+    }
+
+    /// The `errcode` the server answered with, when it answered with one.
+    pub fn errcode(&self) -> Option<i64> {
+        self.api_error().map(ApiError::code)
+    }
+
+    /// Whether sending the same request again is safe and may succeed: errcode -1 (system
+    /// busy) or 45011 (per-minute quota), or a connection that could not be made. These are
+    /// what the client retries by itself. A timeout is not: the server may have acted.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(error) => BUSY_CODES.contains(&error.code()),
+            Self::Transport { sent, .. } => !sent,
+            _ => false,
+        }
+    }
+
+    /// Whether the server rejected the access token (errcode 40001, 40014 or 42001).
+    pub fn is_token_rejected(&self) -> bool {
+        self.errcode()
+            .is_some_and(|code| TOKEN_CODES.contains(&code))
+    }
+
+    /// Classifies a `reqwest` failure, dropping the URL (it carries the access token).
+    pub(crate) fn from_reqwest(
+        operation: &'static str,
+        error: reqwest::Error,
+        timeout: Duration,
+    ) -> Self {
+        let error = error.without_url();
+        if error.is_connect() {
+            Self::Transport {
+                operation,
+                sent: false,
+                detail: innermost_cause(&error),
+                source: error,
+            }
+        } else if error.is_timeout() {
+            Self::Timeout {
+                operation,
+                after: timeout,
+            }
+        } else {
+            Self::Transport {
+                operation,
+                sent: true,
+                detail: innermost_cause(&error),
+                source: error,
+            }
+        }
+    }
+}
+
+/// The last error of a source chain, the one that says what actually happened.
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// A token source's failure, carrying the source's own error.
+#[derive(Debug)]
+pub struct TokenSourceError(Box<dyn std::error::Error + Send + Sync>);
+
+impl TokenSourceError {
+    /// Wraps what went wrong in a [`TokenSource`](crate::TokenSource): an error value or a message.
+    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self(error.into())
+    }
+
+    /// The source's own error, to downcast (for the built-in `StableTokenSource`, the
+    /// [`Error`] of the `stable_token` call).
+    pub fn inner(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Display for TokenSourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+// Transparent: `Display` already shows the wrapped error, so the chain continues below it.
+impl std::error::Error for TokenSourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
@@ -68,7 +220,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The base URL is not an absolute `http` or `https` URL.
+    /// A base URL is not an absolute `http` or `https` URL.
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
         /// The URL as given.
@@ -76,9 +228,12 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
-    /// No access token was given.
-    #[error("no access token: call `ClientBuilder::access_token`")]
-    MissingAccessToken,
+    /// No token source was chosen.
+    #[error(
+        "no access token: call `access_token`, `app_credentials` or `token_source` on the builder \
+         (or `without_token` for a client of endpoints that take none)"
+    )]
+    MissingToken,
     /// The HTTP client could not be set up (TLS initialisation).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),

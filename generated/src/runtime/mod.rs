@@ -1,23 +1,31 @@
 //! Hand-written support code for the generated endpoints (not generated: edit freely).
 //!
 //! The generated modules under `src/api/` describe each endpoint as data (an [`Operation`]) and
-//! call [`Client::call`]; everything that is the same for every endpoint lives here: the HTTP
-//! exchange, reading the `errcode`/`errmsg` envelope, the error types, token redaction, and the
-//! serde adapter for 0/1 flags.
+//! call [`Client::call`]; everything that is the same for every endpoint lives here: the client
+//! and its settings, the call loop (tokens, retries, failover, limits, tracing), the error
+//! types, secret redaction, and the serde adapter for 0/1 flags. Nothing here names an
+//! endpoint, so the fixture client of the generator's tests compiles it too.
 
+mod call;
 mod client;
+pub mod domain;
 mod error;
 #[allow(
     dead_code,
     reason = "which adapters are used depends on the flags the specs have"
 )]
 pub(crate) mod flag;
+mod retry;
 mod token;
 
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FAILOVER_COOLDOWN,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
 pub(crate) use error::excerpt;
-pub use error::{ApiError, BuildError, EXCERPT_LIMIT, Error};
-pub use token::AccessToken;
+pub use error::{ApiError, BuildError, EXCERPT_LIMIT, Error, TokenSourceError};
+pub use retry::RetryPolicy;
+pub use token::{AccessToken, Secret, TokenSource};
 
 /// An endpoint as the generated code describes it to [`Client::call`].
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +38,9 @@ pub(crate) struct Operation {
     pub path: &'static str,
     /// The query parameter that carries the access token, if the endpoint takes one.
     pub token_query: Option<&'static str>,
+    /// The wire names of the endpoint's fields of type `secret`: redacted from logged URLs, and
+    /// a response body that names one is not excerpted into errors.
+    pub secrets: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

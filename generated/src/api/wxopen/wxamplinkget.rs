@@ -294,6 +294,7 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     host: "api.weixin.qq.com",
     path: "/cgi-bin/wxopen/wxamplinkget",
     token_query: Some("access_token"),
+    secrets: &[],
 };
 
 impl crate::Client {
@@ -313,7 +314,7 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) with a [`GetLinkedMiniProgramsError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (transport, HTTP status, undecodable body).
+    /// [`Error::Api`](crate::Error::Api) with a [`GetLinkedMiniProgramsError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
     pub async fn get_linked_mini_programs(
         &self,
     ) -> Result<

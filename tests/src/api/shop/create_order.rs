@@ -164,6 +164,7 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     host: "api.example.com",
     path: "/shop/createorder",
     token_query: Some("component_access_token"),
+    secrets: &["voucher_code"],
 };
 
 impl crate::Client {
@@ -180,7 +181,7 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) with a [`CreateOrderError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (transport, HTTP status, undecodable body).
+    /// [`Error::Api`](crate::Error::Api) with a [`CreateOrderError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
     pub async fn create_order(
         &self,
         request: &CreateOrderRequest,
@@ -213,6 +214,9 @@ pub struct OrderItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub fragile: Option<bool>,
+    /// A secret nested in a type used by both endpoints' models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voucher_code: Option<crate::Secret>,
 }
 
 impl OrderItem {

@@ -14,6 +14,9 @@ pub struct ListOrdersRequest {
     /// More fields.
     #[serde(skip)]
     pub verbose: Option<bool>,
+    /// A secret query parameter, redacted from logged URLs.
+    #[serde(skip)]
+    pub signature: Option<crate::Secret>,
 }
 
 /// The response of [`Client::list_orders`](crate::Client::list_orders) when `errcode` is 0.
@@ -73,6 +76,7 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     host: "api.example.com",
     path: "/shop/listorders",
     token_query: None,
+    secrets: &["signature", "voucher_code"],
 };
 
 impl crate::Client {
@@ -82,7 +86,7 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) with a [`ListOrdersError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (transport, HTTP status, undecodable body).
+    /// [`Error::Api`](crate::Error::Api) with a [`ListOrdersError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
     pub async fn list_orders(
         &self,
         request: &ListOrdersRequest,
@@ -92,6 +96,9 @@ impl crate::Client {
         ];
         if let Some(value) = &request.verbose {
             query.push(("verbose", value.to_string()));
+        }
+        if let Some(value) = &request.signature {
+            query.push(("signature", value.expose_secret().to_owned()));
         }
         self.call(&OPERATION, &query, None::<&ListOrdersRequest>).await
     }

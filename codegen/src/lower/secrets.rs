@@ -1,0 +1,57 @@
+//! The last lowering pass: which wire names of each endpoint hold secrets.
+//!
+//! The runtime redacts these from logged URLs and withholds a response excerpt that names one,
+//! so the search follows named types to any depth (a token nested in an `authorization_info`
+//! object counts as much as one at the top).
+
+use crate::ir::{FieldDef, Module, StructDef, TypeDef, TypeRef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Sets `secret_fields` of every endpoint in `modules`.
+pub fn mark_secret_fields(modules: &mut [Module]) {
+    let structs: BTreeMap<String, StructDef> = modules
+        .iter()
+        .flat_map(|module| &module.types)
+        .filter_map(|ty| match ty {
+            TypeDef::Struct(def) => Some((def.rust_name.clone(), def.clone())),
+            TypeDef::Enum(_) => None,
+        })
+        .collect();
+    for module in modules {
+        let Some(endpoint) = &mut module.endpoint else {
+            continue;
+        };
+        let mut found = BTreeSet::new();
+        let mut visited = BTreeSet::new();
+        for def in [&endpoint.request, &endpoint.response] {
+            collect(&def.fields, &structs, &mut visited, &mut found);
+        }
+        endpoint.secret_fields = found.into_iter().collect();
+    }
+}
+
+fn collect(
+    fields: &[FieldDef],
+    structs: &BTreeMap<String, StructDef>,
+    visited: &mut BTreeSet<String>,
+    found: &mut BTreeSet<String>,
+) {
+    for field in fields {
+        let mut ty = &field.ty;
+        while let TypeRef::Array(inner) = ty {
+            ty = inner;
+        }
+        match ty {
+            TypeRef::Secret => {
+                found.insert(field.wire_name.clone());
+            }
+            // `visited` ends the walk at types that contain themselves.
+            TypeRef::Named { rust_name, .. } if visited.insert(rust_name.clone()) => {
+                if let Some(def) = structs.get(rust_name) {
+                    collect(&def.fields, structs, visited, found);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! One call, end to end: get a token, send, read the envelope, and decide whether to send
+//! again (a rejected token once; busy answers and failed connects by the retry policy).
+
+use super::client::{Client, Transport};
+use super::retry::RetryPolicy;
+use super::{AccessToken, ApiError, Error, HttpMethod, Operation, TokenSourceError, excerpt};
+use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The part of every response the client reads before the endpoint's own fields. A missing
+/// `errcode` is success: `stable_token` answers without one.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+}
+
+/// What one attempt was sent with, for the decision that follows it.
+struct Attempt {
+    token: Option<AccessToken>,
+    to_backup: bool,
+}
+
+impl Client {
+    /// Carries out one call of `operation`, in a tracing span named `wechat_api` with the
+    /// operation, the attempt number and the final errcode.
+    pub(crate) async fn call<B, R, E>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Option<&B>,
+    ) -> Result<R, Error<E>>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+        E: ApiError,
+    {
+        let span = tracing::info_span!(
+            "wechat_api",
+            operation = operation.name,
+            attempt = tracing::field::Empty,
+            errcode = tracing::field::Empty,
+        );
+        let result = self
+            .call_with_retries(operation, query, body)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(_) => span.record("errcode", 0),
+            Err(error) => match error.errcode() {
+                Some(code) => span.record("errcode", code),
+                None => span.record("errcode", tracing::field::display("none")),
+            },
+        };
+        result
+    }
+
+    async fn call_with_retries<B, R, E>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Option<&B>,
+    ) -> Result<R, Error<E>>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+        E: ApiError,
+    {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|err| Error::Encode {
+                operation: operation.name,
+                reason: err.to_string(),
+            })?;
+        let started = Instant::now();
+        let policy = &self.transport.retry;
+        let mut attempts: u32 = 0;
+        let mut token_refreshed = false;
+        let mut next_token = None;
+        loop {
+            attempts += 1;
+            tracing::Span::current().record("attempt", attempts);
+            let token = match next_token.take() {
+                Some(token) => Some(token),
+                None => self.token_for(operation).await?,
+            };
+            let attempt = Attempt {
+                token,
+                to_backup: self.transport.use_backup(),
+            };
+            let error = match self
+                .send_once(operation, &attempt, query, body.as_deref())
+                .await
+            {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            if let (Some(rejected), Some(source), true) =
+                (&attempt.token, &self.token, error.is_token_rejected())
+            {
+                if token_refreshed {
+                    return Err(error);
+                }
+                token_refreshed = true;
+                tracing::info!(
+                    errcode = error.errcode(),
+                    "the access token was rejected; refreshing it and sending once more"
+                );
+                source.invalidate(rejected).await;
+                let fresh = self.token_for(operation).await?;
+                if fresh.as_ref() == Some(rejected) {
+                    tracing::info!(
+                        "the token source gave the rejected token again; not sending again"
+                    );
+                    return Err(error);
+                }
+                next_token = fresh;
+                continue;
+            }
+            if matches!(error, Error::Transport { sent: false, .. }) {
+                self.transport.connect_failed(attempt.to_backup);
+            }
+            if !should_retry(&error, policy) {
+                return Err(error);
+            }
+            let Some(delay) = policy.next_delay(attempts, started.elapsed()) else {
+                tracing::info!(attempts, error = %error, "giving up: the retry bounds are reached");
+                return Err(error);
+            };
+            tracing::info!(attempt = attempts, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// A token for `operation`, or `None` when it takes none.
+    async fn token_for<E: ApiError>(
+        &self,
+        operation: &Operation,
+    ) -> Result<Option<AccessToken>, Error<E>> {
+        if operation.token_query.is_none() {
+            return Ok(None);
+        }
+        let token_error = |source| Error::TokenSource {
+            operation: operation.name,
+            source,
+        };
+        let Some(source) = &self.token else {
+            return Err(token_error(TokenSourceError::new(
+                "this client was built without a token, and the endpoint needs one",
+            )));
+        };
+        source.token().await.map(Some).map_err(token_error)
+    }
+
+    /// Sends one request and reads its answer: a non-2xx status, an oversized or undecodable
+    /// body and a non-zero `errcode` each give their own [`Error`].
+    async fn send_once<R, E>(
+        &self,
+        operation: &Operation,
+        attempt: &Attempt,
+        query: &[(&'static str, String)],
+        body: Option<&[u8]>,
+    ) -> Result<R, Error<E>>
+    where
+        R: DeserializeOwned,
+        E: ApiError,
+    {
+        let transport = &self.transport;
+        let base = transport.base_for(operation, attempt.to_backup);
+        let url = format!("{base}{}", operation.path);
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(query.len() + 1);
+        if let (Some(param), Some(token)) = (operation.token_query, &attempt.token) {
+            pairs.push((param, token.expose_secret()));
+        }
+        pairs.extend(query.iter().map(|(name, value)| (*name, value.as_str())));
+        tracing::debug!(url = %logged_url(&url, &pairs, operation), backup = attempt.to_backup, "sending");
+        let mut request = match operation.method {
+            HttpMethod::Get => transport.http.get(url),
+            HttpMethod::Post => transport.http.post(url),
+        };
+        request = request.timeout(transport.timeout).query(&pairs);
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let reqwest_error = |err| Error::from_reqwest(operation.name, err, transport.timeout);
+        let started = Instant::now();
+        let response = request.send().await.map_err(reqwest_error)?;
+        let status = response.status();
+        let bytes = read_body(response, transport, operation).await?;
+        tracing::debug!(
+            status = status.as_u16(),
+            bytes = bytes.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "answered"
+        );
+        let body_excerpt = || body_excerpt(&bytes, operation);
+        if !status.is_success() {
+            return Err(Error::HttpStatus {
+                operation: operation.name,
+                status: status.as_u16(),
+                body_excerpt: body_excerpt(),
+            });
+        }
+        let decode_error = |err: serde_json::Error| Error::Decode {
+            operation: operation.name,
+            reason: err.to_string(),
+            body_excerpt: body_excerpt(),
+        };
+        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(decode_error)?;
+        if envelope.errcode != 0 {
+            tracing::debug!(errcode = envelope.errcode, errmsg = %envelope.errmsg, "WeChat answered with an error");
+            return Err(Error::Api(E::from_errcode(
+                envelope.errcode,
+                envelope.errmsg,
+            )));
+        }
+        serde_json::from_slice(&bytes).map_err(decode_error)
+    }
+}
+
+fn should_retry<E: ApiError>(error: &Error<E>, policy: &RetryPolicy) -> bool {
+    error.is_retryable() || (policy.retries_timeouts() && matches!(error, Error::Timeout { .. }))
+}
+
+/// Reads the body, stopping as soon as it is longer than `limit`: a declared length over the
+/// limit is refused before reading, and a body without one is counted as it arrives.
+async fn read_body<E: ApiError>(
+    mut response: reqwest::Response,
+    transport: &Transport,
+    operation: &Operation,
+) -> Result<Vec<u8>, Error<E>> {
+    let limit = transport.max_response_bytes;
+    let too_large = || Error::BodyTooLarge {
+        operation: operation.name,
+        limit,
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|err| Error::from_reqwest(operation.name, err, transport.timeout))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The URL as it may be logged: the token and the endpoint's secret parameters redacted.
+fn logged_url(url: &str, pairs: &[(&str, &str)], operation: &Operation) -> String {
+    let mut logged = url.to_owned();
+    for (index, (name, value)) in pairs.iter().enumerate() {
+        let secret = Some(*name) == operation.token_query || operation.secrets.contains(name);
+        let value = if secret { "<redacted>" } else { value };
+        logged.push(if index == 0 { '?' } else { '&' });
+        logged.push_str(&format!("{name}={value}"));
+    }
+    logged
+}
+
+/// An excerpt of the body for an error, withheld when the body names one of the endpoint's
+/// secret fields (the `stable_token` answer carries the access token).
+fn body_excerpt(body: &[u8], operation: &Operation) -> String {
+    let names_secret = operation.secrets.iter().any(|name| {
+        let quoted = format!("\"{name}\"");
+        body.windows(quoted.len())
+            .any(|window| window == quoted.as_bytes())
+    });
+    if names_secret {
+        "<withheld: the body carries a secret field>".to_owned()
+    } else {
+        excerpt(body)
+    }
+}
+
+impl Transport {
+    /// Whether the next attempt goes to the backup: one is configured and the primary failed a
+    /// connect less than the cooldown ago.
+    fn use_backup(&self) -> bool {
+        let Some(backup) = &self.backup else {
+            return false;
+        };
+        let down_until = backup
+            .primary_down_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        down_until.is_some_and(|until| Instant::now() < until)
+    }
+
+    /// Records a failed connect: to the primary, calls go to the backup for the cooldown; to
+    /// the backup, back to the primary (it may have recovered first).
+    fn connect_failed(&self, to_backup: bool) {
+        let Some(backup) = &self.backup else {
+            return;
+        };
+        let mut down_until = backup
+            .primary_down_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if to_backup {
+            *down_until = None;
+        } else {
+            tracing::warn!(backup = %backup.base_url, cooldown_s = backup.cooldown.as_secs(), "cannot connect to the primary; failing over to the backup");
+            *down_until = Some(Instant::now() + backup.cooldown);
+        }
+    }
+
+    fn base_for(&self, operation: &Operation, to_backup: bool) -> String {
+        match (&self.backup, &self.base_url) {
+            (Some(backup), _) if to_backup => backup.base_url.clone(),
+            (_, Some(base)) => base.clone(),
+            _ => format!("https://{}", operation.host),
+        }
+    }
+}
