@@ -83,6 +83,9 @@ impl Client {
         let mut attempts: u32 = 0;
         let mut token_refreshed = false;
         let mut next_token = None;
+        // After a failed connect to the primary, the next attempt goes to the backup whatever
+        // the cooldown (which only decides where later calls go).
+        let mut backup_next = false;
         loop {
             attempts += 1;
             tracing::Span::current().record("attempt", attempts);
@@ -92,7 +95,7 @@ impl Client {
             };
             let attempt = Attempt {
                 token,
-                to_backup: self.transport.use_backup(),
+                to_backup: std::mem::take(&mut backup_next) || self.transport.use_backup(),
             };
             let error = match self
                 .send_once(operation, &attempt, query, body.as_deref())
@@ -124,7 +127,7 @@ impl Client {
                 continue;
             }
             if matches!(error, Error::Transport { sent: false, .. }) {
-                self.transport.connect_failed(attempt.to_backup);
+                backup_next = self.transport.connect_failed(attempt.to_backup);
             }
             if !should_retry(&error, policy) {
                 return Err(error);
@@ -304,10 +307,11 @@ impl Transport {
     }
 
     /// Records a failed connect: to the primary, calls go to the backup for the cooldown; to
-    /// the backup, back to the primary (it may have recovered first).
-    fn connect_failed(&self, to_backup: bool) {
+    /// the backup, back to the primary (it may have recovered first). Returns whether the next
+    /// attempt goes to the backup.
+    fn connect_failed(&self, to_backup: bool) -> bool {
         let Some(backup) = &self.backup else {
-            return;
+            return false;
         };
         let mut down_until = backup
             .primary_down_until
@@ -315,9 +319,11 @@ impl Transport {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if to_backup {
             *down_until = None;
+            false
         } else {
             tracing::warn!(backup = %backup.base_url, cooldown_s = backup.cooldown.as_secs(), "cannot connect to the primary; failing over to the backup");
             *down_until = Some(Instant::now() + backup.cooldown);
+            true
         }
     }
 

@@ -103,7 +103,11 @@ impl From<&str> for Secret {
 ///
 /// impl TokenSource for AuthorizerTokens {
 ///     async fn token(&self) -> Result<AccessToken, TokenSourceError> {
-///         let token = self.store.authorizer_access_token(&self.authorizer_appid).await?;
+///         let token = self
+///             .store
+///             .authorizer_access_token(&self.authorizer_appid)
+///             .await
+///             .map_err(TokenSourceError::new)?;
 ///         Ok(AccessToken::new(token))
 ///     }
 ///
