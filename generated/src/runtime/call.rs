@@ -51,12 +51,17 @@ impl Client {
             .instrument(span.clone())
             .await;
         match &result {
-            Ok(_) => span.record("errcode", 0),
-            Err(error) => match error.errcode() {
-                Some(code) => span.record("errcode", code),
-                None => span.record("errcode", tracing::field::display("none")),
-            },
-        };
+            Ok(_) => {
+                span.record("errcode", 0);
+            }
+            Err(error) => {
+                match error.errcode() {
+                    Some(code) => span.record("errcode", code),
+                    None => span.record("errcode", tracing::field::display("none")),
+                };
+                span.in_scope(|| tracing::debug!(error = %error, "the call failed"));
+            }
+        }
         result
     }
 
