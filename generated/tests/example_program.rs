@@ -1,0 +1,183 @@
+//! Runs the `linked_mini_programs` example as a user would, against a server on loopback.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const EXAMPLE: &str = "linked_mini_programs";
+/// The corrected official example response, shared with the cross-crate tests.
+const DOC_EXAMPLE: &str =
+    include_str!("../../tests/tests/data/wxamplinkget.doc-example.response.json");
+
+/// The example's binary, built now so that it is never stale. `cargo test --workspace --no-run`
+/// builds what the running `cargo test --workspace` built, so then it is a no-op.
+fn example_binary() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["test", "-q", "--workspace", "--no-run"]);
+        // The variables cargo sets for this test would reach build scripts that watch them
+        // (ring's watches CARGO_MANIFEST_DIR) and rebuild half the dependency tree.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            if [
+                "CARGO_MANIFEST_",
+                "CARGO_PKG_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+                "CARGO_TARGET_TMPDIR",
+            ]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            {
+                cargo.env_remove(&*name);
+            }
+        }
+        assert!(
+            cargo.status().unwrap().success(),
+            "cannot build the example"
+        );
+    });
+    // This test runs from `target/<profile>/deps/`; examples are in `target/<profile>/examples/`.
+    let test_binary = std::env::current_exe().unwrap();
+    let profile_dir = test_binary.parent().and_then(|d| d.parent()).unwrap();
+    profile_dir
+        .join("examples")
+        .join(format!("{EXAMPLE}{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn run(base_url: &str, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(example_binary());
+    command
+        .args(["--base-url", base_url])
+        .env_remove("WECHAT_ACCESS_TOKEN")
+        .env_remove("WECHAT_APPID")
+        .env_remove("WECHAT_APP_SECRET");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn it_prints_the_linked_mini_programs_as_a_table() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/wxopen/wxamplinkget"))
+        .and(query_param("access_token", "example-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(DOC_EXAMPLE))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let output = run(&server.uri(), &[("WECHAT_ACCESS_TOKEN", "example-token")]);
+
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let cells: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        cells[0],
+        ["STATUS", "USERNAME", "NICKNAME", "RELEASED"],
+        "{stdout}"
+    );
+    assert_eq!(
+        cells[1],
+        ["Linked", "gh_xxxxxxxxx", "aaaaaaa", "yes"],
+        "{stdout}"
+    );
+    assert_eq!(
+        cells[2],
+        ["RefusedByMiniProgramAdmin", "gh_xxxxxxxxxx", "bbbbbbb", "-"],
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[3], "2 Mini Programs (linked, pending or refused)",
+        "{stdout}"
+    );
+    // Columns line up: every row's second cell starts where the header's does.
+    let column = lines[0].find("USERNAME").unwrap();
+    assert_eq!(lines[1].find("gh_"), Some(column), "{stdout}");
+    assert_eq!(lines[2].find("gh_"), Some(column), "{stdout}");
+}
+
+#[tokio::test]
+async fn it_gets_a_token_from_the_app_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(path("/cgi-bin/stable_token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "from-stable-token", "expires_in": 7200})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/cgi-bin/wxopen/wxamplinkget"))
+        .and(query_param("access_token", "from-stable-token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"errcode": 0, "wxopens": {"items": [{"status": 4}]}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let output = run(
+        &server.uri(),
+        &[
+            ("WECHAT_APPID", "wx-appid"),
+            ("WECHAT_APP_SECRET", "app-secret"),
+        ],
+    );
+
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("Unknown(4)  -"),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
+#[tokio::test]
+async fn an_error_goes_to_stderr_with_status_1() {
+    let server = MockServer::start().await;
+    Mock::given(path("/cgi-bin/wxopen/wxamplinkget"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"errcode": 48001, "errmsg": "api unauthorized"})),
+        )
+        .mount(&server)
+        .await;
+
+    let output = run(&server.uri(), &[("WECHAT_ACCESS_TOKEN", "example-token")]);
+
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with("error: WeChat API error: errcode 48001: api unauthorized"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("example-token"), "{stderr}");
+}
+
+#[test]
+fn without_credentials_it_prints_its_usage() {
+    let output = run("http://127.0.0.1:9", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("usage: linked_mini_programs"),
+        "{}",
+        text(&output.stderr)
+    );
+}
