@@ -2,7 +2,14 @@
 //!
 //! The endpoint modules (`src/api/`) are generated from the YAML specs in the repository's
 //! `specs/` folder by `cargo run -p codegen`; do not edit them by hand. The client itself and
-//! everything the endpoints share (`src/runtime/`, this file) are hand-written.
+//! everything the endpoints share (`src/runtime/`, `src/stable_token_source.rs`, this file) are
+//! hand-written.
+//!
+//! A [`Client`] gets its token from a [`TokenSource`] (a fixed token, the built-in
+//! [`StableTokenSource`], or your own), replaces a rejected token once, retries busy answers
+//! and failed connects by its [`RetryPolicy`], can fail over to a backup [`domain`], bounds
+//! each attempt's time and body size, and never shows a token or secret. Each call runs in a
+//! `wechat_api` tracing span. The repository's README describes every setting and its default.
 //!
 //! ```no_run
 //! use wechat_api_client::wxopen::LinkStatus;

@@ -251,14 +251,15 @@ fn lower_default(cx: &mut Cx<'_>, ty: &TypeRef, value: &Value, at: &str) -> Opti
         _ => None,
     };
     if presence.is_none() {
-        cx.error(
-            at,
+        let message = if *ty == TypeRef::Secret {
+            "a field of type `secret` cannot have a default".to_owned()
+        } else {
             format!(
                 "default `{}` does not fit the field's type",
                 yaml_inline(value)
-            ),
-            default_help(ty),
-        );
+            )
+        };
+        cx.error(at, message, default_help(ty));
     }
     presence
 }
