@@ -6,8 +6,18 @@
 
 use crate::base::{GetStableAccessTokenRequest, GetStableAccessTokenResponse};
 use crate::{AccessToken, Client, ClientBuilder, Secret, TokenSource, TokenSourceError};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
+
+/// The longest a token is cached, whatever `expires_in` says: WeChat's tokens live 7200 s.
+const MAX_LIFETIME_S: u64 = 7200;
+/// The shortest time between two forced refreshes: WeChat ignores a second one within 30 s.
+const FORCE_INTERVAL: Duration = Duration::from_secs(30);
+/// How long no refresh is forced after a token from a forced refresh was rejected too: then the
+/// rejection is not about the token (a wrong account or AppSecret), and each force would spend
+/// one of the 20 a day and invalidate every other process's token.
+const FORCE_PAUSE: Duration = Duration::from_secs(3600);
 
 /// How long before a token expires [`StableTokenSource`] fetches the next one, unless
 /// [`StableTokenSource::refresh_margin`] says otherwise: 5 minutes, because from 5 minutes before
@@ -18,9 +28,10 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// [`DEFAULT_REFRESH_MARGIN`] before they expire.
 ///
 /// Concurrent callers share one fetch: the first one to find the cache stale fetches while the
-/// others wait for its answer, so a burst of calls at expiry sends one `stable_token` request.
-/// When WeChat rejects a token, the next fetch uses normal mode; only if that returns the
-/// rejected token again does it use `force_refresh` (limited to 20 a day).
+/// others wait for its answer (or its failure), so a burst of calls at expiry sends one
+/// `stable_token` request. When WeChat rejects a token, the next fetch uses normal mode; only if
+/// that returns the rejected token again does it use `force_refresh` (limited to 20 a day), at
+/// most once in 30 s, and not for an hour after a forced token was rejected as well.
 ///
 /// Most users want [`ClientBuilder::app_credentials`]. Build one yourself to change the margin,
 /// or to share one cache between clients with different settings:
@@ -49,6 +60,9 @@ pub struct StableTokenSource {
     refresh_margin: Duration,
     /// Held across a fetch, which is what makes concurrent callers share it.
     state: Mutex<State>,
+    /// How many fetches have finished: a caller that finds it changed while it waited for the
+    /// lock waited for a fetch, and shares that fetch's failure instead of repeating it.
+    fetches: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -56,6 +70,12 @@ struct State {
     cached: Option<Cached>,
     /// The token WeChat last rejected, until a different one is fetched.
     rejected: Option<AccessToken>,
+    /// What the last fetch's failure said, if it failed.
+    failure: Option<String>,
+    /// The token the last forced refresh returned.
+    forced: Option<AccessToken>,
+    /// No refresh is forced before this.
+    no_force_until: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -74,6 +94,7 @@ impl StableTokenSource {
             secret: secret.into(),
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             state: Mutex::new(State::default()),
+            fetches: AtomicU64::new(0),
         }
     }
 
@@ -102,7 +123,8 @@ impl StableTokenSource {
     /// margin before it expires, or half its life when that is shorter than twice the margin
     /// (so a short-lived token is not fetched again on every call).
     fn fresh_for(&self, expires_in: i64) -> Duration {
-        let lifetime = Duration::from_secs(u64::try_from(expires_in).unwrap_or(0));
+        let seconds = u64::try_from(expires_in).unwrap_or(0).min(MAX_LIFETIME_S);
+        let lifetime = Duration::from_secs(seconds);
         if lifetime > self.refresh_margin.saturating_mul(2) {
             lifetime - self.refresh_margin
         } else {
@@ -111,32 +133,86 @@ impl StableTokenSource {
     }
 }
 
+impl StableTokenSource {
+    /// Fetches a token in normal mode, and forces a new one when normal mode returns the token
+    /// WeChat rejected (and forcing is allowed now).
+    async fn fetch_fresh(
+        &self,
+        state: &mut State,
+    ) -> Result<GetStableAccessTokenResponse, TokenSourceError> {
+        let answer = self.fetch(false).await?;
+        let Some(rejected) = &state.rejected else {
+            return Ok(answer);
+        };
+        if rejected.expose_secret() != answer.access_token.expose_secret() {
+            return Ok(answer);
+        }
+        let now = Instant::now();
+        if state.no_force_until.is_some_and(|until| now < until) {
+            tracing::info!(
+                "stable_token returned the rejected token again; a refresh was forced too recently to force another"
+            );
+            return Ok(answer);
+        }
+        tracing::info!("stable_token returned the rejected token again; forcing a new one");
+        state.no_force_until = Some(now + FORCE_INTERVAL);
+        match self.fetch(true).await {
+            Ok(forced) => {
+                state.forced = Some(AccessToken::new(forced.access_token.expose_secret()));
+                Ok(forced)
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "the forced refresh failed; keeping the token normal mode returned");
+                Ok(answer)
+            }
+        }
+    }
+}
+
 impl TokenSource for StableTokenSource {
     async fn token(&self) -> Result<AccessToken, TokenSourceError> {
+        let fetches_before = self.fetches.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
         if let Some(cached) = &state.cached
             && Instant::now() < cached.refresh_at
         {
             return Ok(cached.token.clone());
         }
-        let mut answer = self.fetch(false).await?;
-        if let Some(rejected) = &state.rejected
-            && rejected.expose_secret() == answer.access_token.expose_secret()
+        if self.fetches.load(Ordering::Acquire) != fetches_before
+            && let Some(failure) = &state.failure
         {
-            tracing::info!("stable_token returned the rejected token again; forcing a new one");
-            answer = self.fetch(true).await?;
+            return Err(TokenSourceError::new(format!(
+                "{failure} (the failure of a token fetch this call waited for)"
+            )));
         }
+        let fetched = self.fetch_fresh(&mut state).await;
+        self.fetches.fetch_add(1, Ordering::Release);
+        let answer = match fetched {
+            Ok(answer) => answer,
+            Err(error) => {
+                state.failure = Some(error.to_string());
+                return Err(error);
+            }
+        };
         let token = AccessToken::from(answer.access_token);
         state.cached = Some(Cached {
             token: token.clone(),
             refresh_at: Instant::now() + self.fresh_for(answer.expires_in),
         });
+        state.failure = None;
         state.rejected = None;
         Ok(token)
     }
 
     async fn invalidate(&self, rejected: &AccessToken) {
         let mut state = self.state.lock().await;
+        if state.forced.as_ref() == Some(rejected) {
+            tracing::warn!(
+                "a token from a forced refresh was rejected too: the cause is likely not the token (the account, the AppSecret?); no refresh is forced for an hour"
+            );
+            state.no_force_until = Some(Instant::now() + FORCE_PAUSE);
+            state.forced = None;
+        }
         // Another caller may have replaced it already; then there is nothing to do.
         if state
             .cached
@@ -187,6 +263,11 @@ mod tests {
         assert_eq!(source.fresh_for(400), Duration::from_secs(200));
         assert_eq!(source.fresh_for(0), Duration::ZERO);
         assert_eq!(source.fresh_for(-5), Duration::ZERO);
+        assert_eq!(
+            source.fresh_for(i64::MAX),
+            Duration::from_secs(6900),
+            "capped at 2 hours"
+        );
         Ok(())
     }
 }

@@ -2,8 +2,9 @@
 //! again (a rejected token once; busy answers and failed connects by the retry policy).
 
 use super::client::{Client, Transport};
+use super::redact::{Redactor, logged_url};
 use super::retry::RetryPolicy;
-use super::{AccessToken, ApiError, Error, HttpMethod, Operation, TokenSourceError, excerpt};
+use super::{AccessToken, ApiError, Error, HttpMethod, Operation, TokenSourceError};
 use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -83,8 +84,11 @@ impl Client {
                 operation: operation.name,
                 reason: err.to_string(),
             })?;
+        let redactor = Redactor::for_call(operation, query, body.as_deref());
         let started = Instant::now();
         let policy = &self.transport.retry;
+        // Every send counts in `attempts` (the span's field); the resend after a token refresh
+        // is token handling, so the retry policy counts `attempts - 1` after one.
         let mut attempts: u32 = 0;
         let mut token_refreshed = false;
         let mut next_token = None;
@@ -102,8 +106,9 @@ impl Client {
                 token,
                 to_backup: std::mem::take(&mut backup_next) || self.transport.use_backup(),
             };
+            let redactor = redactor.with_token(attempt.token.as_ref());
             let error = match self
-                .send_once(operation, &attempt, query, body.as_deref())
+                .send_once(operation, &attempt, &redactor, query, body.as_deref())
                 .await
             {
                 Ok(response) => return Ok(response),
@@ -137,7 +142,8 @@ impl Client {
             if !should_retry(&error, policy) {
                 return Err(error);
             }
-            let Some(delay) = policy.next_delay(attempts, started.elapsed()) else {
+            let counted = attempts - u32::from(token_refreshed);
+            let Some(delay) = policy.next_delay(counted, started.elapsed()) else {
                 tracing::info!(attempts, error = %error, "giving up: the retry bounds are reached");
                 return Err(error);
             };
@@ -172,6 +178,7 @@ impl Client {
         &self,
         operation: &Operation,
         attempt: &Attempt,
+        redactor: &Redactor,
         query: &[(&'static str, String)],
         body: Option<&[u8]>,
     ) -> Result<R, Error<E>>
@@ -209,7 +216,7 @@ impl Client {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "answered"
         );
-        let body_excerpt = || body_excerpt(&bytes, operation);
+        let body_excerpt = || redactor.excerpt(&bytes, operation, status.is_success());
         if !status.is_success() {
             return Err(Error::HttpStatus {
                 operation: operation.name,
@@ -219,16 +226,15 @@ impl Client {
         }
         let decode_error = |err: serde_json::Error| Error::Decode {
             operation: operation.name,
-            reason: err.to_string(),
+            reason: redactor.one_line(&err.to_string()),
             body_excerpt: body_excerpt(),
         };
         let envelope: Envelope = serde_json::from_slice(&bytes).map_err(decode_error)?;
         if envelope.errcode != 0 {
-            tracing::debug!(errcode = envelope.errcode, errmsg = %envelope.errmsg, "WeChat answered with an error");
-            return Err(Error::Api(E::from_errcode(
-                envelope.errcode,
-                envelope.errmsg,
-            )));
+            // The errmsg reaches `Display`: one bounded line, without anything the call sent.
+            let errmsg = redactor.one_line(&envelope.errmsg);
+            tracing::debug!(errcode = envelope.errcode, errmsg = %errmsg, "WeChat answered with an error");
+            return Err(Error::Api(E::from_errcode(envelope.errcode, errmsg)));
         }
         serde_json::from_slice(&bytes).map_err(decode_error)
     }
@@ -268,75 +274,4 @@ async fn read_body<E: ApiError>(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-/// The URL as it may be logged: the token and the endpoint's secret parameters redacted.
-fn logged_url(url: &str, pairs: &[(&str, &str)], operation: &Operation) -> String {
-    let mut logged = url.to_owned();
-    for (index, (name, value)) in pairs.iter().enumerate() {
-        let secret = Some(*name) == operation.token_query || operation.secrets.contains(name);
-        let value = if secret { "<redacted>" } else { value };
-        logged.push(if index == 0 { '?' } else { '&' });
-        logged.push_str(&format!("{name}={value}"));
-    }
-    logged
-}
-
-/// An excerpt of the body for an error, withheld when the body names one of the endpoint's
-/// secret fields (the `stable_token` answer carries the access token).
-fn body_excerpt(body: &[u8], operation: &Operation) -> String {
-    let names_secret = operation.secrets.iter().any(|name| {
-        let quoted = format!("\"{name}\"");
-        body.windows(quoted.len())
-            .any(|window| window == quoted.as_bytes())
-    });
-    if names_secret {
-        "<withheld: the body carries a secret field>".to_owned()
-    } else {
-        excerpt(body)
-    }
-}
-
-impl Transport {
-    /// Whether the next attempt goes to the backup: one is configured and the primary failed a
-    /// connect less than the cooldown ago.
-    fn use_backup(&self) -> bool {
-        let Some(backup) = &self.backup else {
-            return false;
-        };
-        let down_until = backup
-            .primary_down_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        down_until.is_some_and(|until| Instant::now() < until)
-    }
-
-    /// Records a failed connect: to the primary, calls go to the backup for the cooldown; to
-    /// the backup, back to the primary (it may have recovered first). Returns whether the next
-    /// attempt goes to the backup.
-    fn connect_failed(&self, to_backup: bool) -> bool {
-        let Some(backup) = &self.backup else {
-            return false;
-        };
-        let mut down_until = backup
-            .primary_down_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if to_backup {
-            *down_until = None;
-            false
-        } else {
-            tracing::warn!(backup = %backup.base_url, cooldown_s = backup.cooldown.as_secs(), "cannot connect to the primary; failing over to the backup");
-            *down_until = Some(Instant::now() + backup.cooldown);
-            true
-        }
-    }
-
-    fn base_for(&self, operation: &Operation, to_backup: bool) -> String {
-        match (&self.backup, &self.base_url) {
-            (Some(backup), _) if to_backup => backup.base_url.clone(),
-            (_, Some(base)) => base.clone(),
-            _ => format!("https://{}", operation.host),
-        }
-    }
 }

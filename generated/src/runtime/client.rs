@@ -1,13 +1,14 @@
 //! The client, its settings and its builder. How a call is carried out is in `call.rs`.
 
 use super::token::DynTokenSource;
-use super::{AccessToken, BuildError, RetryPolicy, TokenSource};
+use super::{AccessToken, BuildError, Operation, RetryPolicy, TokenSource};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long one attempt may take, from sending to the last byte of the body, unless
-/// [`ClientBuilder::timeout`] says otherwise. A call never hangs.
+/// How long one attempt may take, from the start of connecting to the last byte of the body,
+/// unless [`ClientBuilder::timeout`] says otherwise. No attempt hangs; a whole call takes at most
+/// about the retry policy's `max_elapsed` plus one timeout, plus the token source's own time.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long establishing a connection may take, unless [`ClientBuilder::connect_timeout`] says
@@ -177,7 +178,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for one attempt, from sending the request to the last byte of the body;
+    /// The limit for one attempt, from the start of connecting to the last byte of the body;
     /// [`DEFAULT_TIMEOUT`] unless set. Applies to a client given with
     /// [`http_client`](Self::http_client) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -185,8 +186,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for establishing a connection; [`DEFAULT_CONNECT_TIMEOUT`] unless set. Ignored
-    /// when [`http_client`](Self::http_client) is given (that client's own setting applies).
+    /// The limit for establishing a connection; [`DEFAULT_CONNECT_TIMEOUT`] unless set, and never
+    /// more than the [`timeout`](Self::timeout). Ignored when [`http_client`](Self::http_client)
+    /// is given (that client's own setting applies).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -207,6 +209,11 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest` client (its proxy, pool and TLS settings) instead of building one.
+    ///
+    /// Build it as this builder would: `.redirect(reqwest::redirect::Policy::none())` and
+    /// `.referer(false)` (a followed redirect carries the token, and a 307 the request body, to
+    /// another host), and a `connect_timeout` shorter than [`timeout`](Self::timeout) (without
+    /// one, a dead host is a timeout, which is neither retried nor failed over).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -223,10 +230,19 @@ impl ClientBuilder {
             }),
             None => None,
         };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                // Within the attempt's timeout, so that a dead host is a connect error (retried,
+                // failed over) rather than a timeout (not retried).
+                .connect_timeout(connect_timeout.min(timeout))
+                // WeChat does not redirect API calls. Following one would send the URL (the
+                // token) as a Referer, and a 307's body (an app secret) to whatever host the
+                // Location names.
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(|err| BuildError::Http(err.without_url()))?,
         };
@@ -235,7 +251,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 backup,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                timeout,
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
@@ -250,6 +266,52 @@ impl ClientBuilder {
             TokenChoice::Factory(make) => Some(make(tokenless.clone())),
         };
         Ok(Client { token, ..tokenless })
+    }
+}
+
+impl Transport {
+    /// Whether the next attempt goes to the backup: one is configured and the primary failed a
+    /// connect less than the cooldown ago.
+    pub(super) fn use_backup(&self) -> bool {
+        let Some(backup) = &self.backup else {
+            return false;
+        };
+        let down_until = backup
+            .primary_down_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        down_until.is_some_and(|until| Instant::now() < until)
+    }
+
+    /// Records a failed connect: to the primary, calls go to the backup for the cooldown; to
+    /// the backup, back to the primary (it may have recovered first). Returns whether the next
+    /// attempt goes to the backup.
+    pub(super) fn connect_failed(&self, to_backup: bool) -> bool {
+        let Some(backup) = &self.backup else {
+            return false;
+        };
+        let mut down_until = backup
+            .primary_down_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if to_backup {
+            *down_until = None;
+            false
+        } else {
+            tracing::warn!(backup = %backup.base_url, cooldown_s = backup.cooldown.as_secs(), "cannot connect to the primary; failing over to the backup");
+            // Capped, so that no cooldown (`Duration::MAX`) can overflow the clock.
+            let cooldown = backup.cooldown.min(Duration::from_secs(365 * 24 * 3600));
+            *down_until = Some(Instant::now() + cooldown);
+            true
+        }
+    }
+
+    pub(super) fn base_for(&self, operation: &Operation, to_backup: bool) -> String {
+        match (&self.backup, &self.base_url) {
+            (Some(backup), _) if to_backup => backup.base_url.clone(),
+            (_, Some(base)) => base.clone(),
+            _ => format!("https://{}", operation.host),
+        }
     }
 }
 

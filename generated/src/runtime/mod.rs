@@ -15,6 +15,7 @@ mod error;
     reason = "which adapters are used depends on the flags the specs have"
 )]
 pub(crate) mod flag;
+mod redact;
 mod retry;
 mod token;
 
@@ -38,8 +39,9 @@ pub(crate) struct Operation {
     pub path: &'static str,
     /// The query parameter that carries the access token, if the endpoint takes one.
     pub token_query: Option<&'static str>,
-    /// The wire names of the endpoint's fields of type `secret`: redacted from logged URLs, and
-    /// a response body that names one is not excerpted into errors.
+    /// The wire names of the endpoint's fields of type `secret`, at any depth: their values are
+    /// redacted from logged URLs and cut out of error texts, and a 2xx body of the endpoint is
+    /// never excerpted.
     pub secrets: &'static [&'static str],
 }
 
