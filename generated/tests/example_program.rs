@@ -20,6 +20,11 @@ fn example_binary() -> PathBuf {
     BUILT.call_once(|| {
         let mut cargo = Command::new(env!("CARGO"));
         cargo.args(["test", "-q", "--workspace", "--no-run"]);
+        // Same profile as the running tests (a `--target` run is not supported: the examples
+        // would be looked for in the wrong folder).
+        if !cfg!(debug_assertions) {
+            cargo.arg("--release");
+        }
         // The variables cargo sets for this test would reach build scripts that watch them
         // (ring's watches CARGO_MANIFEST_DIR) and rebuild half the dependency tree.
         for (name, _) in std::env::vars_os() {

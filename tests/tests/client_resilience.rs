@@ -344,3 +344,55 @@ async fn an_http_status_and_an_undecodable_body_are_one_line_errors_with_an_exce
     );
     assert!(!error.is_retryable());
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(path(LINKED))
+        .respond_with(linked_ok())
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(path(LINKED))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}{LINKED}", elsewhere.uri())),
+        )
+        .mount(&server)
+        .await;
+    let error = builder(&server.uri())
+        .build()
+        .unwrap()
+        .get_linked_mini_programs()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::HttpStatus { status: 307, .. }),
+        "{error:?}"
+    );
+    assert_eq!(requests(&elsewhere).await, 0, "the token went elsewhere");
+}
+
+#[tokio::test]
+async fn an_errmsg_stays_one_bounded_line() {
+    let server = MockServer::start().await;
+    let errmsg = format!("line one\nline two {}", "x".repeat(5000));
+    Mock::given(path(LINKED))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"errcode": 1005, "errmsg": errmsg})),
+        )
+        .mount(&server)
+        .await;
+    let error = builder(&server.uri())
+        .build()
+        .unwrap()
+        .get_linked_mini_programs()
+        .await
+        .unwrap_err();
+    let shown = one_line(&error);
+    assert!(
+        shown.starts_with("WeChat API error: errcode 1005: line one\\nline two xxx"),
+        "{shown}"
+    );
+    assert!(shown.len() < 1000, "{} bytes", shown.len());
+}

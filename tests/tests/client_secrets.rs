@@ -161,6 +161,45 @@ async fn no_token_or_secret_reaches_logs_spans_or_errors() {
         .unwrap_err();
     shown.push(format!("{error} {error:?}"));
 
+    // Servers that echo what they were sent: a gateway page with the URL, an errmsg with the
+    // secret. The values are cut out of what the errors keep.
+    let echoing = MockServer::start().await;
+    Mock::given(path(STABLE_TOKEN))
+        .respond_with(stable_token(TOKEN_1))
+        .mount(&echoing)
+        .await;
+    Mock::given(path(LINKED))
+        .respond_with(ResponseTemplate::new(502).set_body_string(format!(
+            "<p>upstream failed for {LINKED}?access_token={TOKEN_1}</p>"
+        )))
+        .mount(&echoing)
+        .await;
+    let error = app_client(&echoing.uri())
+        .get_linked_mini_programs()
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("access_token=<redacted>"),
+        "{error}"
+    );
+    shown.push(format!("{error} {error:?}"));
+    let echoing = MockServer::start().await;
+    Mock::given(path(STABLE_TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"errcode": 40125, "errmsg": format!("invalid appsecret {APP_SECRET}")}),
+        ))
+        .mount(&echoing)
+        .await;
+    let error = app_client(&echoing.uri())
+        .get_linked_mini_programs()
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("invalid appsecret <redacted>"),
+        "{error}"
+    );
+    shown.push(format!("{error} {error:?}"));
+
     let logs = capture.text();
     for secret in [APP_SECRET, TOKEN_1, TOKEN_2] {
         assert!(!logs.contains(secret), "{secret} is in the logs:\n{logs}");

@@ -347,3 +347,111 @@ async fn a_client_without_a_token_cannot_call_an_endpoint_that_needs_one() {
     assert!(matches!(error, Error::TokenSource { .. }), "{error:?}");
     assert!(requests_to(&server, LINKED).await.is_empty());
 }
+
+#[tokio::test]
+async fn callers_waiting_for_a_failed_fetch_share_its_failure() {
+    let server = MockServer::start().await;
+    Mock::given(path(STABLE_TOKEN))
+        .respond_with(answer(40125).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let client = app_client(&server);
+
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_linked_mini_programs().await })
+        })
+        .collect();
+    for call in calls {
+        let error = call.await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::TokenSource { .. }), "{error:?}");
+        assert!(error.to_string().contains("errcode 40125"), "{error}");
+    }
+    assert_eq!(requests_to(&server, STABLE_TOKEN).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_rejection_that_is_not_about_the_token_forces_one_refresh_only() {
+    let server = MockServer::start().await;
+    let forced = json!({"grant_type": "client_credential", "appid": "wx-appid", "secret": "app-secret", "force_refresh": true});
+    Mock::given(path(STABLE_TOKEN))
+        .and(body_json(forced))
+        .respond_with(stable_token("tok-B", 7200))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(STABLE_TOKEN))
+        .respond_with(stable_token("tok-A", 7200))
+        .mount(&server)
+        .await;
+    // Every token is refused: the account, not the token, is wrong.
+    Mock::given(path(LINKED))
+        .respond_with(answer(40001))
+        .mount(&server)
+        .await;
+    let client = app_client(&server);
+
+    for _ in 0..3 {
+        let error = client.get_linked_mini_programs().await.unwrap_err();
+        assert_eq!(error.errcode(), Some(40001), "{error:?}");
+    }
+    let forced = requests_to(&server, STABLE_TOKEN)
+        .await
+        .iter()
+        .filter(|r| r.body_json::<serde_json::Value>().unwrap()["force_refresh"] == json!(true))
+        .count();
+    assert_eq!(forced, 1, "each force spends one of 20 a day");
+}
+
+#[tokio::test]
+async fn a_token_refresh_does_not_use_up_a_retry() {
+    let server = MockServer::start().await;
+    Mock::given(path(LINKED))
+        .and(query_param("access_token", "t1"))
+        .respond_with(answer(42001))
+        .mount(&server)
+        .await;
+    Mock::given(path(LINKED))
+        .and(query_param("access_token", "t2"))
+        .respond_with(answer(-1))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(LINKED))
+        .and(query_param("access_token", "t2"))
+        .respond_with(linked_ok())
+        .mount(&server)
+        .await;
+    // Two attempts: the busy answer after the refresh still has its one retry.
+    let client = Client::builder()
+        .token_source(Rotating::default())
+        .base_url(server.uri())
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    client.get_linked_mini_programs().await.unwrap();
+    assert_eq!(requests_to(&server, LINKED).await.len(), 3);
+}
+
+#[tokio::test]
+async fn an_absurd_expires_in_is_survived() {
+    let server = MockServer::start().await;
+    Mock::given(path(STABLE_TOKEN))
+        .respond_with(stable_token("forever", i64::MAX))
+        .mount(&server)
+        .await;
+    Mock::given(path(LINKED))
+        .respond_with(linked_ok())
+        .mount(&server)
+        .await;
+    app_client(&server)
+        .get_linked_mini_programs()
+        .await
+        .unwrap();
+}

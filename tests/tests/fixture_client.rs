@@ -168,7 +168,10 @@ async fn a_secret_travels_as_text_but_is_never_shown() {
     let Error::Decode { body_excerpt, .. } = &error else {
         panic!("{error:?}");
     };
-    assert_eq!(body_excerpt, "<withheld: the body may carry a secret field>");
+    assert_eq!(
+        body_excerpt,
+        "<withheld: the body may carry a secret field>"
+    );
     let shown = format!("{error} {error:?} {request:?}");
     assert!(!shown.contains("SECRET"), "{shown}");
 }

@@ -17,7 +17,9 @@ pub(crate) const TOKEN_CODES: [i64; 3] = [40001, 40014, 42001];
 /// The wait before retry *n* is `initial_backoff × 2ⁿ⁻¹`, capped at `max_backoff`, of which a
 /// random half is taken off (jitter, so that many clients do not retry in step). A call stops
 /// after `max_attempts` sends, or earlier when the next wait would end after `max_elapsed`
-/// from the start of the call.
+/// from the start of the call. (`max_elapsed` decides whether another attempt starts; one that
+/// has started may run to the client's timeout, so a call takes at most about `max_elapsed` plus
+/// one timeout.) The resend after a token refresh is not counted: it is token handling.
 ///
 /// The defaults (4 attempts, 500 ms, 4 s, 15 s, timeouts not retried) ride out the brief
 /// "system busy" spells WeChat has without holding a request handler for long; WxJava's
@@ -80,7 +82,8 @@ impl RetryPolicy {
         self
     }
 
-    /// No retry starts after this long from the start of the call.
+    /// No retry starts after this long from the start of the call (an attempt already under
+    /// way may still run to the client's timeout).
     #[must_use]
     pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
         self.max_elapsed = elapsed;
