@@ -14,6 +14,14 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const LINKED: &str = "/cgi-bin/wxopen/wxamplinkget";
 type CallError = Error<GetLinkedMiniProgramsError>;
 
+/// Answers every request to `at` on `server` with `response`.
+async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
+    Mock::given(path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 fn answer(errcode: i64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"errcode": errcode, "errmsg": "from the test"}))
 }
@@ -57,10 +65,7 @@ async fn busy_then_ok(errcode: i64, times: u64) -> MockServer {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&server)
-        .await;
+    serve(&server, LINKED, linked_ok()).await;
     server
 }
 
@@ -143,10 +148,12 @@ async fn an_undocumented_or_final_error_is_not_retried() {
 
 async fn slow_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok().set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
+    serve(
+        &server,
+        LINKED,
+        linked_ok().set_delay(Duration::from_secs(5)),
+    )
+    .await;
     server
 }
 
@@ -184,13 +191,13 @@ async fn a_timeout_is_sent_again_when_the_caller_opts_in() {
 async fn a_body_over_the_limit_is_refused() {
     let server = MockServer::start().await;
     let padding = "x".repeat(4096);
-    Mock::given(path(LINKED))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"errcode": 0, "wxopens": {"items": []}, "padding": padding})),
-        )
-        .mount(&server)
-        .await;
+    serve(
+        &server,
+        LINKED,
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"errcode": 0, "wxopens": {"items": []}, "padding": padding})),
+    )
+    .await;
     let limited = |limit| {
         builder(&server.uri())
             .max_response_bytes(limit)
@@ -251,10 +258,7 @@ fn dead_base_url() -> String {
 #[tokio::test]
 async fn a_failed_connect_fails_over_to_the_backup_on_the_next_attempt() {
     let backup = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&backup)
-        .await;
+    serve(&backup, LINKED, linked_ok()).await;
     let client = builder(&dead_base_url())
         .backup_base_url(backup.uri())
         .build()
@@ -266,10 +270,7 @@ async fn a_failed_connect_fails_over_to_the_backup_on_the_next_attempt() {
 #[tokio::test]
 async fn later_calls_stay_on_the_backup_for_the_cooldown() {
     let backup = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&backup)
-        .await;
+    serve(&backup, LINKED, linked_ok()).await;
     // Without retries a call makes one attempt, so the second call can only succeed if it
     // goes straight to the backup.
     let client = |cooldown| {
@@ -298,10 +299,7 @@ async fn later_calls_stay_on_the_backup_for_the_cooldown() {
 #[tokio::test]
 async fn the_next_attempt_fails_over_even_with_no_cooldown() {
     let backup = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&backup)
-        .await;
+    serve(&backup, LINKED, linked_ok()).await;
     let client = builder(&dead_base_url())
         .backup_base_url(backup.uri())
         .failover_cooldown(Duration::ZERO)
@@ -328,10 +326,12 @@ async fn without_a_backup_a_dead_domain_is_a_connect_error_after_the_retries() {
 #[tokio::test]
 async fn an_http_status_and_an_undecodable_body_are_one_line_errors_with_an_excerpt() {
     let server = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(ResponseTemplate::new(502).set_body_string("<html>\nbad gateway\n</html>"))
-        .mount(&server)
-        .await;
+    serve(
+        &server,
+        LINKED,
+        ResponseTemplate::new(502).set_body_string("<html>\nbad gateway\n</html>"),
+    )
+    .await;
     let error = builder(&server.uri())
         .build()
         .unwrap()
@@ -348,18 +348,15 @@ async fn an_http_status_and_an_undecodable_body_are_one_line_errors_with_an_exce
 #[tokio::test]
 async fn a_redirect_is_not_followed() {
     let elsewhere = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&elsewhere)
-        .await;
+    serve(&elsewhere, LINKED, linked_ok()).await;
     let server = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}{LINKED}", elsewhere.uri())),
-        )
-        .mount(&server)
-        .await;
+    serve(
+        &server,
+        LINKED,
+        ResponseTemplate::new(307)
+            .insert_header("location", format!("{}{LINKED}", elsewhere.uri())),
+    )
+    .await;
     let error = builder(&server.uri())
         .build()
         .unwrap()
@@ -377,12 +374,12 @@ async fn a_redirect_is_not_followed() {
 async fn an_errmsg_stays_one_bounded_line() {
     let server = MockServer::start().await;
     let errmsg = format!("line one\nline two {}", "x".repeat(5000));
-    Mock::given(path(LINKED))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"errcode": 1005, "errmsg": errmsg})),
-        )
-        .mount(&server)
-        .await;
+    serve(
+        &server,
+        LINKED,
+        ResponseTemplate::new(200).set_body_json(json!({"errcode": 1005, "errmsg": errmsg})),
+    )
+    .await;
     let error = builder(&server.uri())
         .build()
         .unwrap()

@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
-use wechat_api_client::{Client, RetryPolicy};
+use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
+use wechat_api_client::{Client, Error, RetryPolicy};
 use wiremock::matchers::{path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -52,6 +53,14 @@ impl<'a> MakeWriter<'a> for Capture {
     }
 }
 
+/// Answers every request to `at` on `server` with `response`.
+async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
+    Mock::given(path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 fn stable_token(token: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"access_token": token, "expires_in": 7200}))
 }
@@ -68,6 +77,14 @@ fn app_client(base_url: &str) -> Client {
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .build()
         .unwrap()
+}
+
+/// Calls wxamplinkget with an app-credentials client on `server`, expecting a failure.
+async fn failed_call(server: &MockServer) -> Error<GetLinkedMiniProgramsError> {
+    app_client(&server.uri())
+        .get_linked_mini_programs()
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -89,10 +106,7 @@ async fn no_token_or_secret_reaches_logs_spans_or_errors() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token(TOKEN_2))
-        .mount(&server)
-        .await;
+    serve(&server, STABLE_TOKEN, stable_token(TOKEN_2)).await;
     Mock::given(path(LINKED))
         .and(query_param("access_token", TOKEN_1))
         .respond_with(answer(42001))
@@ -118,33 +132,21 @@ async fn no_token_or_secret_reaches_logs_spans_or_errors() {
 
     // A stable_token answer that does not decode, with the token in it.
     let broken = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": TOKEN_1, "expires_in": "soon"})),
-        )
-        .mount(&broken)
-        .await;
-    let error = app_client(&broken.uri())
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    serve(
+        &broken,
+        STABLE_TOKEN,
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"access_token": TOKEN_1, "expires_in": "soon"})),
+    )
+    .await;
+    let error = failed_call(&broken).await;
     shown.push(format!("{error} {error:?}"));
 
     // A slow server, and a dead one: errors from the HTTP stack, whose URL held the token.
     let slow = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token(TOKEN_1))
-        .mount(&slow)
-        .await;
-    Mock::given(path(LINKED))
-        .respond_with(answer(0).set_delay(Duration::from_secs(5)))
-        .mount(&slow)
-        .await;
-    let error = app_client(&slow.uri())
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+    serve(&slow, STABLE_TOKEN, stable_token(TOKEN_1)).await;
+    serve(&slow, LINKED, answer(0).set_delay(Duration::from_secs(5))).await;
+    let error = failed_call(&slow).await;
     shown.push(format!("{error} {error:?}"));
     let dead = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -164,36 +166,31 @@ async fn no_token_or_secret_reaches_logs_spans_or_errors() {
     // Servers that echo what they were sent: a gateway page with the URL, an errmsg with the
     // secret. The values are cut out of what the errors keep.
     let echoing = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token(TOKEN_1))
-        .mount(&echoing)
-        .await;
-    Mock::given(path(LINKED))
-        .respond_with(ResponseTemplate::new(502).set_body_string(format!(
+    serve(&echoing, STABLE_TOKEN, stable_token(TOKEN_1)).await;
+    serve(
+        &echoing,
+        LINKED,
+        ResponseTemplate::new(502).set_body_string(format!(
             "<p>upstream failed for {LINKED}?access_token={TOKEN_1}</p>"
-        )))
-        .mount(&echoing)
-        .await;
-    let error = app_client(&echoing.uri())
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+        )),
+    )
+    .await;
+    let error = failed_call(&echoing).await;
     assert!(
         error.to_string().contains("access_token=<redacted>"),
         "{error}"
     );
     shown.push(format!("{error} {error:?}"));
     let echoing = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
+    serve(
+        &echoing,
+        STABLE_TOKEN,
+        ResponseTemplate::new(200).set_body_json(
             json!({"errcode": 40125, "errmsg": format!("invalid appsecret {APP_SECRET}")}),
-        ))
-        .mount(&echoing)
-        .await;
-    let error = app_client(&echoing.uri())
-        .get_linked_mini_programs()
-        .await
-        .unwrap_err();
+        ),
+    )
+    .await;
+    let error = failed_call(&echoing).await;
     assert!(
         error.to_string().contains("invalid appsecret <redacted>"),
         "{error}"

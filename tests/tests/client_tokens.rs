@@ -16,6 +16,14 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const LINKED: &str = "/cgi-bin/wxopen/wxamplinkget";
 const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
 
+/// Answers every request to `at` on `server` with `response`.
+async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
+    Mock::given(path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 fn answer(errcode: i64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"errcode": errcode, "errmsg": "from the test"}))
 }
@@ -39,12 +47,17 @@ async fn requests_to(server: &MockServer, to: &str) -> Vec<wiremock::Request> {
         .collect()
 }
 
-fn token_of(request: &wiremock::Request) -> String {
-    let pairs = request.url.query_pairs();
-    pairs
-        .filter(|(k, _)| k == "access_token")
-        .map(|(_, v)| v.into_owned())
-        .collect()
+/// The `access_token` of each request to wxamplinkget, in order.
+async fn tokens_sent(server: &MockServer) -> Vec<String> {
+    let requests = requests_to(server, LINKED).await;
+    let token_of = |request: &wiremock::Request| -> String {
+        let pairs = request.url.query_pairs();
+        pairs
+            .filter(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    };
+    requests.iter().map(token_of).collect()
 }
 
 /// A token service that hands out `t1`, then `t2`, … each time the current one is rejected.
@@ -97,22 +110,14 @@ async fn an_expired_token_is_replaced_and_the_call_sent_once_more() {
 
     client.get_linked_mini_programs().await.unwrap();
 
-    let sent: Vec<String> = requests_to(&server, LINKED)
-        .await
-        .iter()
-        .map(token_of)
-        .collect();
-    assert_eq!(sent, ["t1", "t2"]);
+    assert_eq!(tokens_sent(&server).await, ["t1", "t2"]);
     assert_eq!(*source.invalidated.lock().unwrap(), ["t1"]);
 }
 
 #[tokio::test]
 async fn a_second_token_error_is_returned_after_exactly_two_requests() {
     let server = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(answer(40001))
-        .mount(&server)
-        .await;
+    serve(&server, LINKED, answer(40001)).await;
     let source = Rotating::default();
     let client = client_with(source.clone(), &server);
 
@@ -126,22 +131,14 @@ async fn a_second_token_error_is_returned_after_exactly_two_requests() {
         "{error:?}"
     );
     assert!(error.is_token_rejected() && !error.is_retryable());
-    let sent: Vec<String> = requests_to(&server, LINKED)
-        .await
-        .iter()
-        .map(token_of)
-        .collect();
-    assert_eq!(sent, ["t1", "t2"]);
+    assert_eq!(tokens_sent(&server).await, ["t1", "t2"]);
     assert_eq!(*source.invalidated.lock().unwrap(), ["t1"]);
 }
 
 #[tokio::test]
 async fn a_static_token_that_is_rejected_is_not_sent_again() {
     let server = MockServer::start().await;
-    Mock::given(path(LINKED))
-        .respond_with(answer(40014))
-        .mount(&server)
-        .await;
+    serve(&server, LINKED, answer(40014)).await;
     let client = Client::builder()
         .access_token("fixed")
         .base_url(server.uri())
@@ -205,14 +202,8 @@ async fn concurrent_callers_share_one_stable_token_request() {
 async fn a_cached_token_is_fetched_again_ahead_of_its_expiry() {
     let server = MockServer::start().await;
     // A 2-second token is served from the cache for half its life (the margin is longer).
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token("short-lived", 2))
-        .mount(&server)
-        .await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&server)
-        .await;
+    serve(&server, STABLE_TOKEN, stable_token("short-lived", 2)).await;
+    serve(&server, LINKED, linked_ok()).await;
     let client = app_client(&server);
 
     client.get_linked_mini_programs().await.unwrap();
@@ -277,14 +268,8 @@ async fn a_rejected_stable_token_returned_again_is_force_refreshed() {
 #[tokio::test]
 async fn a_failing_token_source_is_its_own_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(answer(40125))
-        .mount(&server)
-        .await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&server)
-        .await;
+    serve(&server, STABLE_TOKEN, answer(40125)).await;
+    serve(&server, LINKED, linked_ok()).await;
 
     let error = app_client(&server)
         .get_linked_mini_programs()
@@ -319,10 +304,7 @@ async fn a_failing_token_source_is_its_own_error_and_nothing_is_sent() {
 #[tokio::test]
 async fn a_client_without_a_token_cannot_call_an_endpoint_that_needs_one() {
     let server = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token("direct", 7200))
-        .mount(&server)
-        .await;
+    serve(&server, STABLE_TOKEN, stable_token("direct", 7200)).await;
     let client = Client::builder()
         .without_token()
         .base_url(server.uri())
@@ -351,10 +333,12 @@ async fn a_client_without_a_token_cannot_call_an_endpoint_that_needs_one() {
 #[tokio::test]
 async fn callers_waiting_for_a_failed_fetch_share_its_failure() {
     let server = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(answer(40125).set_delay(Duration::from_millis(300)))
-        .mount(&server)
-        .await;
+    serve(
+        &server,
+        STABLE_TOKEN,
+        answer(40125).set_delay(Duration::from_millis(300)),
+    )
+    .await;
     let client = app_client(&server);
 
     let calls: Vec<_> = (0..5)
@@ -381,15 +365,9 @@ async fn a_rejection_that_is_not_about_the_token_forces_one_refresh_only() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token("tok-A", 7200))
-        .mount(&server)
-        .await;
+    serve(&server, STABLE_TOKEN, stable_token("tok-A", 7200)).await;
     // Every token is refused: the account, not the token, is wrong.
-    Mock::given(path(LINKED))
-        .respond_with(answer(40001))
-        .mount(&server)
-        .await;
+    serve(&server, LINKED, answer(40001)).await;
     let client = app_client(&server);
 
     for _ in 0..3 {
@@ -442,14 +420,8 @@ async fn a_token_refresh_does_not_use_up_a_retry() {
 #[tokio::test]
 async fn an_absurd_expires_in_is_survived() {
     let server = MockServer::start().await;
-    Mock::given(path(STABLE_TOKEN))
-        .respond_with(stable_token("forever", i64::MAX))
-        .mount(&server)
-        .await;
-    Mock::given(path(LINKED))
-        .respond_with(linked_ok())
-        .mount(&server)
-        .await;
+    serve(&server, STABLE_TOKEN, stable_token("forever", i64::MAX)).await;
+    serve(&server, LINKED, linked_ok()).await;
     app_client(&server)
         .get_linked_mini_programs()
         .await
