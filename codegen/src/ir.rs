@@ -193,7 +193,8 @@ pub struct ErrorEnum {
 pub struct ErrorVariant {
     pub code: i64,
     pub rust_name: String,
-    pub errmsg: String,
+    /// The documented `errmsg`, when a source gives it.
+    pub errmsg: Option<String>,
     pub solution: Option<String>,
     /// The error set the code comes from; `None` for the endpoint's own codes.
     pub from_set: Option<String>,

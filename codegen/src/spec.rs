@@ -235,8 +235,10 @@ pub struct ErrorCodeSpec {
     pub code: i64,
     /// The Rust variant name (PascalCase).
     pub name: String,
-    /// The errmsg the server sends with this code, as documented.
-    pub errmsg: String,
+    /// The errmsg the server sends with this code, as documented; leave it out when no source
+    /// gives it (the meaning then goes in `solution`).
+    #[serde(default)]
+    pub errmsg: Option<String>,
     /// What the caller should do about it, as documented.
     #[serde(default)]
     pub solution: Option<String>,

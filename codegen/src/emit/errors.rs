@@ -115,7 +115,10 @@ pub fn emit_error_enum(e: &Endpoint) -> TokenStream {
 }
 
 fn variant_docs(v: &ErrorVariant) -> String {
-    let mut docs = format!("`{}` {}", v.code, v.errmsg);
+    let mut docs = match &v.errmsg {
+        Some(errmsg) => format!("`{}` {errmsg}", v.code),
+        None => format!("`{}`", v.code),
+    };
     if let Some(solution) = &v.solution {
         docs.push_str(&format!(": {solution}"));
     }

@@ -317,7 +317,12 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
         variants.push(ErrorVariant {
             code: code.code,
             rust_name: variant,
-            errmsg: code.errmsg.trim().to_owned(),
+            errmsg: code
+                .errmsg
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             solution: code
                 .solution
                 .as_deref()

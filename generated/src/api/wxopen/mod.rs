@@ -3,6 +3,14 @@
 
 //! The `wxopen` group of endpoints, from the specs in `specs/wxopen/`.
 
+mod wxamplink;
+
+pub use self::wxamplink::*;
+
 mod wxamplinkget;
 
 pub use self::wxamplinkget::*;
+
+mod wxampunlink;
+
+pub use self::wxampunlink::*;
