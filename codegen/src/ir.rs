@@ -152,6 +152,8 @@ pub struct Endpoint {
     pub request: StructDef,
     /// Which of the request's fields travel in the query (by Rust name); the rest are the body.
     pub query_fields: Vec<String>,
+    /// How users build the request; `None` when it has no fields (the method takes no argument).
+    pub request_builder: Option<RequestBuilder>,
     pub response: StructDef,
     pub error: ErrorEnum,
     /// The documented response body, already checked to be JSON.
@@ -198,4 +200,45 @@ pub struct ErrorVariant {
     pub solution: Option<String>,
     /// The error set the code comes from; `None` for the endpoint's own codes.
     pub from_set: Option<String>,
+}
+
+/// The builder of a request: a type parameter per required field, which is the runtime's
+/// `Missing` until the field is set, so `build()` exists only once every required field is set
+/// (a compile-time check).
+#[derive(Debug, Clone)]
+pub struct RequestBuilder {
+    pub rust_name: String,
+    /// In field order.
+    pub required: Vec<BuilderParam>,
+    /// A value for each required field, for the doc example; `None` when some required field
+    /// has no value simple enough to write (the example is then left out).
+    pub example: Option<Vec<SampleValue>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuilderParam {
+    /// The Rust name of the field (and of its setter).
+    pub field: String,
+    /// The builder's type parameter for it, e.g. `NotifyUsers`: never the name of a type the
+    /// builder's code mentions.
+    pub type_param: String,
+}
+
+/// A value a doc example sets a required field to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SampleValue {
+    /// A placeholder string, `"…"`.
+    Text,
+    Bool,
+    Integer,
+    Number,
+    EmptyList,
+    /// The first documented variant of an enum.
+    EnumVariant {
+        enum_name: String,
+        module: Vec<String>,
+        variant: String,
+    },
+    /// `Default::default()` of an object type whose fields are all optional.
+    Default,
 }

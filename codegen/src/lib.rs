@@ -12,6 +12,7 @@ pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod manifest;
 pub mod schema;
 pub mod shape;
 pub mod source;
@@ -38,12 +39,15 @@ pub enum Error {
     Specs(diagnostic::Diagnostics),
     /// The generator produced code that does not parse: a bug in the generator, not the specs.
     Internal(String),
+    /// The output crate's `Cargo.toml` cannot be read or lacks what the generator needs.
+    Manifest(String),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Specs(diagnostics) => write!(f, "{diagnostics}"),
+            Self::Manifest(message) => write!(f, "error: {message}"),
             Self::Internal(message) => write!(
                 f,
                 "error: {message}\n   = help: this is a bug in codegen; please report it with the spec that caused it"
@@ -57,14 +61,18 @@ impl std::error::Error for Error {}
 /// What a successful run produced: the files, and the warnings the specs deserve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
+    /// Relative to the crate's `src/api/`.
     pub files: Vec<OutputFile>,
+    /// The top-level groups (spec folders), sorted: each is a cargo feature of the crate.
+    pub groups: Vec<String>,
     /// Only warnings: any error stops the run with [`Error::Specs`].
     pub warnings: diagnostic::Diagnostics,
 }
 
 /// Runs the pipeline up to formatted text: every file the specs under `specs_dir` generate,
-/// relative to the output folder (`generated/src/api/`).
-pub fn generate(specs_dir: &Path) -> Result<Generated, Error> {
+/// relative to the output folder (`generated/src/api/`). `crate_name` is how the output crate
+/// is named by its doc examples (`wechat_api_client`).
+pub fn generate(specs_dir: &Path, crate_name: &str) -> Result<Generated, Error> {
     // Diagnostics name files as the user can open them: from the current folder when inside it.
     let shown_dir = std::env::current_dir()
         .ok()
@@ -84,8 +92,18 @@ pub fn generate(specs_dir: &Path) -> Result<Generated, Error> {
         .display()
         .to_string()
         .replace('\\', "/");
-    let files = emit::emit_api(&api, &label).map_err(Error::Internal)?;
-    Ok(Generated { files, warnings })
+    let files = emit::emit_api(&api, &label, crate_name).map_err(Error::Internal)?;
+    let groups = api
+        .modules
+        .iter()
+        .filter(|m| m.path.len() == 1 && m.spec_file.is_none())
+        .map(|m| m.path[0].clone())
+        .collect();
+    Ok(Generated {
+        files,
+        groups,
+        warnings,
+    })
 }
 
 /// Checks spec files given as text (relative path, contents) as one specs folder would be,
@@ -106,15 +124,93 @@ pub fn check_sources(files: &[(PathBuf, String)]) -> diagnostic::Diagnostics {
     }
 }
 
+/// A specs folder and the crate generated from it. The generator owns the crate's `src/api/`,
+/// its `openapi.json`, and the block of group features in its `Cargo.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub specs: PathBuf,
+    pub crate_dir: PathBuf,
+}
+
+/// The files of one folder, relative to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputDir {
+    pub dir: PathBuf,
+    pub files: Vec<OutputFile>,
+    /// Whether the generator owns the whole folder: generated `.rs` files the specs no longer
+    /// produce are then removed.
+    pub prune: bool,
+}
+
+/// Where the generated Rust goes inside the output crate.
+pub const API_DIR: &str = "src/api";
+
+/// What `target` generates, folder by folder, with the warnings the specs deserve.
+pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics), Error> {
+    let manifest_path = target.crate_dir.join("Cargo.toml");
+    let manifest = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => Some(text),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => {
+            return Err(Error::Manifest(format!(
+                "cannot read {}: {err}",
+                manifest_path.display()
+            )));
+        }
+    };
+    // Without a manifest (a crate still to be set up), the folder names the crate.
+    let crate_name = match &manifest {
+        Some(text) => manifest::crate_name(text).ok_or_else(|| {
+            Error::Manifest(format!(
+                "{} has no `name` under `[package]`",
+                manifest_path.display()
+            ))
+        })?,
+        None => target
+            .crate_dir
+            .file_name()
+            .map(|name| name.to_string_lossy().replace('-', "_"))
+            .unwrap_or_else(|| "generated".to_owned()),
+    };
+    let generated = generate(&target.specs, &crate_name)?;
+    let mut crate_files = Vec::new();
+    if let Some(text) = &manifest {
+        let contents =
+            manifest::with_group_features(text, &generated.groups).map_err(|message| {
+                Error::Manifest(format!("{}: {message}", manifest_path.display()))
+            })?;
+        crate_files.push(OutputFile {
+            path: PathBuf::from("Cargo.toml"),
+            contents,
+        });
+    }
+    let outputs = vec![
+        OutputDir {
+            dir: target.crate_dir.join(API_DIR),
+            files: generated.files,
+            prune: true,
+        },
+        OutputDir {
+            dir: target.crate_dir.clone(),
+            files: crate_files,
+            prune: false,
+        },
+    ];
+    Ok((outputs, generated.warnings))
+}
+
 /// What `cargo run -p codegen` regenerates by default: the client from `specs/`, and the fixture
 /// client the cross-crate tests compile (with warnings denied) and call.
-pub fn default_targets(root: &Path) -> Vec<(PathBuf, PathBuf)> {
+pub fn default_targets(root: &Path) -> Vec<Target> {
     vec![
-        (root.join("specs"), root.join("generated/src/api")),
-        (
-            root.join("codegen/tests/fixtures/corners"),
-            root.join("tests/src/api"),
-        ),
+        Target {
+            specs: root.join("specs"),
+            crate_dir: root.join("generated"),
+        },
+        Target {
+            specs: root.join("codegen/tests/fixtures/corners"),
+            crate_dir: root.join("tests"),
+        },
     ]
 }
 

@@ -1,11 +1,11 @@
-//! `cargo run -p codegen`: regenerate `generated/src/api/` from `specs/` (and the fixture client
-//! of the cross-crate tests, and the spec language's JSON Schema); `--check` writes nothing and
-//! fails when any of them is stale.
+//! `cargo run -p codegen`: regenerate `generated/` (its `src/api/`, `openapi.json` and group
+//! features) from `specs/`, the fixture client of the cross-crate tests, and the spec language's
+//! JSON Schema; `--check` writes nothing and fails when any of them is stale.
 
 use clap::{Parser, Subcommand};
 use codegen::diagnostic::Diagnostics;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Generates the typed WeChat API client from the YAML specs.
@@ -21,13 +21,14 @@ struct Args {
     /// fields), not only errors.
     #[arg(long)]
     deny_warnings: bool,
-    /// The folder of specs; with `--out`, generate only this pair
-    /// [default: `specs/` → `generated/src/api/`, and the test fixtures → `tests/src/api/`].
-    #[arg(long, value_name = "DIR", requires = "out")]
+    /// The folder of specs; with `--crate`, generate only this pair
+    /// [default: `specs/` → `generated/`, and the test fixtures → `tests/`].
+    #[arg(long, value_name = "DIR", requires = "crate_dir")]
     specs: Option<PathBuf>,
-    /// The folder the generator owns for `--specs`.
-    #[arg(long, value_name = "DIR", requires = "specs")]
-    out: Option<PathBuf>,
+    /// The crate to generate into: the generator owns its `src/api/`, its `openapi.json` and
+    /// the block of group features in its `Cargo.toml` (when it has one).
+    #[arg(long = "crate", value_name = "DIR", requires = "specs")]
+    crate_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,22 +52,22 @@ fn main() -> ExitCode {
         };
     }
     let root = codegen::workspace_root();
-    let (targets, with_schema) = match (args.specs, args.out) {
-        (Some(specs), Some(out)) => (vec![(specs, out)], false),
+    let (targets, with_schema) = match (args.specs, args.crate_dir) {
+        (Some(specs), Some(crate_dir)) => (vec![codegen::Target { specs, crate_dir }], false),
         _ => (codegen::default_targets(&root), true),
     };
     let styled = std::io::stderr().is_terminal();
     // Generate everything before writing anything: a broken spec anywhere writes nothing.
-    let mut outputs = Vec::with_capacity(targets.len() + 1);
+    let mut outputs = Vec::with_capacity(2 * targets.len() + 1);
     let mut failed = false;
-    for (specs, out) in targets {
-        match codegen::generate(&specs) {
-            Ok(generated) => {
-                if !generated.warnings.is_empty() {
-                    report(&generated.warnings, styled);
+    for target in &targets {
+        match codegen::plan(target) {
+            Ok((dirs, warnings)) => {
+                if !warnings.is_empty() {
+                    report(&warnings, styled);
                     failed |= args.deny_warnings;
                 }
-                outputs.push((out, generated.files));
+                outputs.extend(dirs);
             }
             Err(codegen::Error::Specs(diagnostics)) => {
                 report(&diagnostics, styled);
@@ -80,7 +81,11 @@ fn main() -> ExitCode {
     }
     if with_schema {
         match codegen::schema::output() {
-            Ok(file) => outputs.push((root.join("specs"), vec![file])),
+            Ok(file) => outputs.push(codegen::OutputDir {
+                dir: root.join("specs"),
+                files: vec![file],
+                prune: false,
+            }),
             Err(err) => {
                 eprintln!("{err}");
                 failed = true;
@@ -94,11 +99,11 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut ok = true;
-    for (out, files) in &outputs {
+    for output in &outputs {
         ok &= if args.check {
-            check(out, files)
+            check(output)
         } else {
-            write(out, files)
+            write(output)
         };
     }
     if ok {
@@ -112,8 +117,9 @@ fn report(diagnostics: &Diagnostics, styled: bool) {
     eprintln!("{}\n", diagnostics.render(styled));
 }
 
-fn check(out: &Path, files: &[codegen::OutputFile]) -> bool {
-    match codegen::write::check(out, files) {
+fn check(output: &codegen::OutputDir) -> bool {
+    let (out, files) = (&output.dir, &output.files);
+    match codegen::write::check_in(out, files, output.prune) {
         Ok(None) => {
             eprintln!(
                 "codegen: {} is up to date ({} files)",
@@ -138,8 +144,9 @@ fn check(out: &Path, files: &[codegen::OutputFile]) -> bool {
     }
 }
 
-fn write(out: &Path, files: &[codegen::OutputFile]) -> bool {
-    match codegen::write::write(out, files) {
+fn write(output: &codegen::OutputDir) -> bool {
+    let (out, files) = (&output.dir, &output.files);
+    match codegen::write::write_in(out, files, output.prune) {
         Ok(changes) => {
             for path in &changes.written {
                 eprintln!("  wrote   {}", path.display());

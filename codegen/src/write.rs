@@ -25,6 +25,11 @@ impl Changes {
 
 /// Writes the files that differ from what is on disk and removes stale generated files.
 pub fn write(out_dir: &Path, files: &[OutputFile]) -> io::Result<Changes> {
+    write_in(out_dir, files, true)
+}
+
+/// Like [`write`]; with `prune` false, a folder the generator shares: nothing is removed.
+pub fn write_in(out_dir: &Path, files: &[OutputFile], prune: bool) -> io::Result<Changes> {
     let mut changes = Changes::default();
     for file in files {
         let target = out_dir.join(&file.path);
@@ -35,7 +40,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> io::Result<Changes> {
         write_atomically(&target, &file.contents)?;
         changes.written.push(file.path.clone());
     }
-    for stale in stale_files(out_dir, files)? {
+    for stale in stale_files(out_dir, files, prune)? {
         std::fs::remove_file(out_dir.join(&stale))?;
         changes.removed.push(stale);
     }
@@ -45,6 +50,11 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> io::Result<Changes> {
 /// Compares without writing: `None` when the folder is up to date, else a unified diff from
 /// what is on disk to what the specs generate.
 pub fn check(out_dir: &Path, files: &[OutputFile]) -> io::Result<Option<String>> {
+    check_in(out_dir, files, true)
+}
+
+/// Like [`check`]; with `prune` false, files the specs do not produce are not stale.
+pub fn check_in(out_dir: &Path, files: &[OutputFile], prune: bool) -> io::Result<Option<String>> {
     let mut diff = String::new();
     for file in files {
         let current = std::fs::read_to_string(out_dir.join(&file.path)).unwrap_or_default();
@@ -52,7 +62,7 @@ pub fn check(out_dir: &Path, files: &[OutputFile]) -> io::Result<Option<String>>
             diff.push_str(&unified_diff(&file.path, &current, &file.contents));
         }
     }
-    for stale in stale_files(out_dir, files)? {
+    for stale in stale_files(out_dir, files, prune)? {
         let current = std::fs::read_to_string(out_dir.join(&stale))?;
         diff.push_str(&unified_diff(&stale, &current, ""));
     }
@@ -72,7 +82,10 @@ fn unified_diff(path: &Path, old: &str, new: &str) -> String {
 }
 
 /// Generated `.rs` files on disk that the specs no longer produce.
-fn stale_files(out_dir: &Path, files: &[OutputFile]) -> io::Result<Vec<PathBuf>> {
+fn stale_files(out_dir: &Path, files: &[OutputFile], prune: bool) -> io::Result<Vec<PathBuf>> {
+    if !prune {
+        return Ok(Vec::new());
+    }
     let produced: BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
     let mut on_disk = Vec::new();
     if out_dir.is_dir() {

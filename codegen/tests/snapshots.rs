@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 fn snapshot_output(label: &str, specs_dir: &Path) {
-    let generated = codegen::generate(specs_dir)
+    let generated = codegen::generate(specs_dir, "wechat_api_client")
         .unwrap_or_else(|err| panic!("{label} should generate:\n{err}"));
     assert!(
         generated.warnings.is_empty(),
@@ -61,7 +61,7 @@ fn fixture_specs() {
 #[test]
 fn broken_specs_report_every_problem_and_generate_nothing() {
     for (name, dir) in fixtures("invalid") {
-        match codegen::generate(&dir) {
+        match codegen::generate(&dir, "wechat_api_client") {
             Ok(_) => panic!("invalid spec `{name}` generated output"),
             Err(err) => insta::assert_snapshot!(format!("invalid_{name}"), err.to_string()),
         }
@@ -71,7 +71,7 @@ fn broken_specs_report_every_problem_and_generate_nothing() {
 #[test]
 fn specs_with_warnings_generate_and_report_them() {
     for (name, dir) in fixtures("warnings") {
-        match codegen::generate(&dir) {
+        match codegen::generate(&dir, "wechat_api_client") {
             Ok(generated) => {
                 assert!(!generated.warnings.is_empty(), "`{name}` has no warnings");
                 assert!(!generated.files.is_empty(), "`{name}` generated nothing");
@@ -85,7 +85,7 @@ fn specs_with_warnings_generate_and_report_them() {
 #[test]
 fn generation_is_deterministic() {
     let specs = codegen::workspace_root().join("specs");
-    let first = codegen::generate(&specs).unwrap();
-    let second = codegen::generate(&specs).unwrap();
+    let first = codegen::generate(&specs, "wechat_api_client").unwrap();
+    let second = codegen::generate(&specs, "wechat_api_client").unwrap();
     assert_eq!(first, second);
 }

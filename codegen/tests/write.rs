@@ -107,7 +107,7 @@ fn run_codegen_with(specs: &Path, out: &Path, flags: &[&str]) -> std::process::O
     Command::new(env!("CARGO_BIN_EXE_codegen"))
         .arg("--specs")
         .arg(specs)
-        .arg("--out")
+        .arg("--crate")
         .arg(out)
         .args(flags)
         .output()
@@ -162,7 +162,7 @@ fn warnings_are_shown_and_fail_the_run_only_when_denied() {
         stderr.contains("warning: 3 warnings in the specs"),
         "{stderr}"
     );
-    assert!(out.join("ping.rs").exists());
+    assert!(out.join("src/api/ping.rs").exists());
 }
 
 #[test]
@@ -214,5 +214,5 @@ fn the_binary_writes_nothing_when_a_spec_is_broken() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(out.join("group/good.rs").exists());
+    assert!(out.join("src/api/group/good.rs").exists());
 }

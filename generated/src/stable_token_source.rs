@@ -107,14 +107,15 @@ impl StableTokenSource {
 
     async fn fetch(&self, force: bool) -> Result<GetStableAccessTokenResponse, TokenSourceError> {
         tracing::debug!(force_refresh = force, "fetching an access token");
-        let request = GetStableAccessTokenRequest {
-            grant_type: "client_credential".to_owned(),
-            appid: self.appid.clone(),
-            secret: self.secret.clone(),
-            force_refresh: force.then_some(true),
-        };
+        let mut request = GetStableAccessTokenRequest::builder()
+            .grant_type("client_credential")
+            .appid(self.appid.as_str())
+            .secret(self.secret.clone());
+        if force {
+            request = request.force_refresh(true);
+        }
         self.client
-            .get_stable_access_token(&request)
+            .get_stable_access_token(request.build())
             .await
             .map_err(TokenSourceError::new)
     }

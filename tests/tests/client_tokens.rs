@@ -312,12 +312,13 @@ async fn a_client_without_a_token_cannot_call_an_endpoint_that_needs_one() {
         .unwrap();
 
     let direct = client
-        .get_stable_access_token(&wechat_api_client::base::GetStableAccessTokenRequest {
-            grant_type: "client_credential".into(),
-            appid: "wx-appid".into(),
-            secret: "app-secret".into(),
-            force_refresh: None,
-        })
+        .get_stable_access_token(
+            wechat_api_client::base::GetStableAccessTokenRequest::builder()
+                .grant_type("client_credential")
+                .appid("wx-appid")
+                .secret("app-secret")
+                .build(),
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -9,7 +9,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::shop::{
     CreateOrderError, CreateOrderRequest, ListOrdersRequest, OrderItem, OrderKind, OrderState,
 };
-use workspace_tests::{Client, Error, Money, RetryPolicy, Secret};
+use workspace_tests::{Client, Error, Money, RetryPolicy};
 
 /// Sends each call once: these tests are about one answer (retries are tested in `client.rs`).
 fn client(server: &MockServer) -> Client {
@@ -72,7 +72,7 @@ async fn a_request_body_travels_with_wire_names_and_flags_as_numbers() {
         .expect(1)
         .mount(&server)
         .await;
-    let response = client(&server).create_order(&order()).await.unwrap();
+    let response = client(&server).create_order(order()).await.unwrap();
     assert_eq!(response.order_id, "o-9");
     assert_eq!(response.state, OrderState::PaidOut);
 }
@@ -103,7 +103,7 @@ async fn a_code_from_the_included_set_and_an_own_code_map_to_variants() {
             )
             .mount(&server)
             .await;
-        let error = client(&server).create_order(&order()).await.unwrap_err();
+        let error = client(&server).create_order(order()).await.unwrap_err();
         let Error::Api(api) = &error else {
             panic!("{error:?}")
         };
@@ -134,11 +134,7 @@ async fn a_get_sends_its_query_and_no_token() {
         .mount(&server)
         .await;
     let response = client(&server)
-        .list_orders(&ListOrdersRequest {
-            page: 2,
-            verbose: None,
-            signature: None,
-        })
+        .list_orders(ListOrdersRequest::builder().page(2).build())
         .await
         .unwrap();
     assert_eq!(response.orders[0].sku, "z");
@@ -159,12 +155,14 @@ async fn a_secret_travels_as_text_but_is_never_shown() {
         .expect(1)
         .mount(&server)
         .await;
-    let request = ListOrdersRequest {
-        page: 1,
-        verbose: None,
-        signature: Some(Secret::new("sig-SECRET-1")),
-    };
-    let error = client(&server).list_orders(&request).await.unwrap_err();
+    let request = ListOrdersRequest::builder()
+        .page(1)
+        .signature("sig-SECRET-1")
+        .build();
+    let error = client(&server)
+        .list_orders(request.clone())
+        .await
+        .unwrap_err();
     let Error::Decode { body_excerpt, .. } = &error else {
         panic!("{error:?}");
     };

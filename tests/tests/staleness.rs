@@ -5,17 +5,20 @@
 #[test]
 fn generated_code_is_up_to_date_with_the_specs() {
     let root = codegen::workspace_root();
-    for (specs, out) in codegen::default_targets(&root) {
-        let files = codegen::generate(&specs)
-            .unwrap_or_else(|err| panic!("{} does not generate:\n{err}", specs.display()))
-            .files;
-        if let Some(diff) = codegen::write::check(&out, &files).unwrap() {
-            panic!(
-                "{} is stale: the specs in {} generate something else.\nRun `{}` and commit the result.\n\n{diff}",
-                out.display(),
-                specs.display(),
-                codegen::REGENERATE_COMMAND
-            );
+    for target in codegen::default_targets(&root) {
+        let (outputs, _) = codegen::plan(&target)
+            .unwrap_or_else(|err| panic!("{} does not generate:\n{err}", target.specs.display()));
+        for output in outputs {
+            if let Some(diff) =
+                codegen::write::check_in(&output.dir, &output.files, output.prune).unwrap()
+            {
+                panic!(
+                    "{} is stale: the specs in {} generate something else.\nRun `{}` and commit the result.\n\n{diff}",
+                    output.dir.display(),
+                    target.specs.display(),
+                    codegen::REGENERATE_COMMAND
+                );
+            }
         }
     }
 }

@@ -179,7 +179,10 @@ async fn each_documented_errcode_maps_to_its_variant() {
     let variants = documented_errors();
     assert!(variants.len() >= 9, "the global set should be included");
     for variant in variants {
-        let errmsg = format!("{} rid: 6f2a", variant.errmsg);
+        let errmsg = format!(
+            "{} rid: 6f2a",
+            variant.errmsg.as_deref().unwrap_or("failed")
+        );
         let body = json!({"errcode": variant.code, "errmsg": errmsg});
         let error = fails_with(ResponseTemplate::new(200).set_body_json(body)).await;
         let Error::Api(api) = &error else {

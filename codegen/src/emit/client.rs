@@ -46,7 +46,8 @@ fn third_party_docs(e: &Endpoint) -> Option<String> {
     Some(text)
 }
 
-pub fn emit_method(e: &Endpoint) -> TokenStream {
+/// The method; `example` is the `# Example` section of its docs, when there is one.
+pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
     let method = to_ident(&e.method_name);
     let request_ty = to_ident(&e.request.rust_name);
     let response_ty = to_ident(&e.response.rust_name);
@@ -66,6 +67,9 @@ pub fn emit_method(e: &Endpoint) -> TokenStream {
          been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.",
         e.error.rust_name
     ));
+    if let Some(example) = example {
+        text.push_str(&format!("\n\n{example}"));
+    }
     let docs = docs::outer(&text);
     let operation_docs = docs::outer(&format!(
         "How [`Client::{m}`](crate::Client::{m}) reaches the endpoint.",
@@ -88,7 +92,7 @@ pub fn emit_method(e: &Endpoint) -> TokenStream {
     // An endpoint without parameters takes no argument; its (empty) request is built here.
     let takes_request = !e.request.fields.is_empty();
     let (params, request_value) = if takes_request {
-        (quote!(request: &#request_ty), quote!(request))
+        (quote!(request: #request_ty), quote!(&request))
     } else {
         (quote!(), quote!(&#request_ty {}))
     };

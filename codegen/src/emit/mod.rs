@@ -4,6 +4,7 @@
 //! the hand-written support code through `crate::runtime` and other modules' types through
 //! `crate::api::…`, so every output file stands alone.
 
+mod builder;
 mod client;
 mod docs;
 mod enums;
@@ -22,10 +23,10 @@ use std::path::PathBuf;
 
 /// Every output file, sorted by path. `specs_label` names the specs folder in the headers
 /// (`specs`). Fails only if the generator itself produced invalid Rust.
-pub fn emit_api(api: &Api, specs_label: &str) -> Result<Vec<OutputFile>, String> {
+pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<OutputFile>, String> {
     let mut files = Vec::with_capacity(api.modules.len());
     for module in &api.modules {
-        let tokens = emit_module(module);
+        let tokens = emit_module(module, crate_name);
         let source = match &module.spec_file {
             Some(spec) => format!(
                 "{specs_label}/{}",
@@ -54,11 +55,14 @@ fn output_path(module: &Module) -> PathBuf {
     path
 }
 
-fn emit_module(module: &Module) -> TokenStream {
+fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
     if module.spec_file.is_none() {
         return modules::emit_index(module);
     }
-    let cx = ModuleCx { path: &module.path };
+    let cx = ModuleCx {
+        path: &module.path,
+        crate_name,
+    };
     let module_docs = docs::inner(&module.docs);
     let endpoint_docs = module
         .endpoint
@@ -80,9 +84,10 @@ fn emit_module(module: &Module) -> TokenStream {
         0
     });
     let endpoint = module.endpoint.as_ref().map(|e| {
+        let builder = builder::emit_builder(&cx, e);
         let error = errors::emit_error_enum(e);
-        let client = client::emit_method(e);
-        quote! { #error #client }
+        let client = client::emit_method(e, builder::call_example(&cx, e));
+        quote! { #builder #error #client }
     });
     let example = module.endpoint.as_ref().and_then(|e| {
         Some(example::emit_example_test(
@@ -103,9 +108,29 @@ fn emit_module(module: &Module) -> TokenStream {
 /// Where the code being emitted lives, to write references to types as short as is unambiguous.
 pub(crate) struct ModuleCx<'a> {
     path: &'a [String],
+    /// The crate the output is part of, as doc examples (separate crates) name it.
+    crate_name: &'a str,
 }
 
 impl ModuleCx<'_> {
+    /// How a user names a type of this module from outside the crate: spec modules are
+    /// re-exported by their group, and the `api` root by the crate.
+    pub fn public_path(&self, rust_name: &str) -> String {
+        self.public_path_in(self.path, rust_name)
+    }
+
+    /// Like [`ModuleCx::public_path`], for a type of the module at `module`.
+    pub fn public_path_in(&self, module: &[String], rust_name: &str) -> String {
+        let mut path = vec![self.crate_name];
+        path.extend(
+            module[..module.len().saturating_sub(1)]
+                .iter()
+                .map(|m| m.as_str()),
+        );
+        path.push(rust_name);
+        path.join("::")
+    }
+
     /// The Rust type of a field's value (without the `Option` of an optional field).
     pub fn type_tokens(&self, ty: &TypeRef) -> TokenStream {
         match ty {

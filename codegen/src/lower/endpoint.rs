@@ -1,7 +1,7 @@
 //! Lowering an endpoint: its request and response types, its error enum, its example.
 
 use super::registry::check_pascal;
-use super::{Cx, docs_or, fields};
+use super::{Cx, builder, docs_or, fields};
 use crate::ident::{self, Namespace};
 use crate::ir::{
     Endpoint, ErrorEnum, ErrorVariant, HttpMethod, StructDef, ThirdParty, Token, TypeRef,
@@ -84,6 +84,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
                 .unwrap_or_default()
                 .to_owned(),
         }),
+        request_builder: builder::lower(cx.registry, request.as_ref()?),
         request: request?,
         query_fields,
         response: response?,
@@ -172,6 +173,16 @@ fn lower_request(
         None => Vec::new(),
     };
     if let Some(request) = &request {
+        // Each field has a setter on the request's builder, beside the builder's `build()`.
+        for (field, (at, _)) in request.fields.iter().zip(&all) {
+            if field.rust_name == "build" {
+                cx.error(
+                    format!("{at}.name"),
+                    "a request field's Rust name cannot be `build`: the request builder's `build()` has it",
+                    "keep the wire name and add `rust_name:` with another name, e.g. `rust_name: build_number`",
+                );
+            }
+        }
         for (index, field) in request.fields[..e.request.query.len()].iter().enumerate() {
             if !matches!(
                 field.ty,

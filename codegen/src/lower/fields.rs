@@ -183,10 +183,13 @@ fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
         "boolean" => TypeRef::Boolean,
         "flag" => TypeRef::Flag,
         name => match cx.registry.named_type(name) {
-            Some(named) => TypeRef::Named {
-                rust_name: name.to_owned(),
-                module: named.module.clone(),
-            },
+            Some(named) => {
+                check_group(cx, name, &named.module, at);
+                TypeRef::Named {
+                    rust_name: name.to_owned(),
+                    module: named.module.clone(),
+                }
+            }
             None => {
                 let known: Vec<&str> = cx.registry.type_names().collect();
                 let candidates = SCALAR_NAMES.iter().copied().chain(known.iter().copied());
@@ -346,4 +349,34 @@ fn yaml_inline(value: &Value) -> String {
             .map(|text| text.trim_end().replace('\n', " ")),
     };
     text.unwrap_or_else(|| "?".to_owned())
+}
+
+/// A group is a cargo feature of the generated crate: its types exist only with it on. So a spec
+/// may use the types of its own group and the shared ones (files at the top of the specs
+/// folder), never another group's.
+fn check_group(cx: &mut Cx<'_>, name: &str, defined_in: &[String], at: &str) {
+    let group_of = |module: &[String]| (module.len() > 1).then(|| module[0].clone());
+    let Some(their_group) = group_of(defined_in) else {
+        return;
+    };
+    let our_group = cx
+        .registry
+        .module_of_file(cx.file)
+        .and_then(|module| group_of(&module));
+    if our_group.as_deref() == Some(their_group.as_str()) {
+        return;
+    }
+    let user = match &our_group {
+        Some(group) => format!("a spec of group `{group}`"),
+        None => "a shared spec (at the top of the specs folder)".to_owned(),
+    };
+    cx.error(
+        at,
+        format!(
+            "type `{name}` belongs to group `{their_group}`, a cargo feature that may be off, so {user} cannot use it"
+        ),
+        format!(
+            "move `{name}` to a spec file at the top of the specs folder, where every group can use it"
+        ),
+    );
 }

@@ -5,6 +5,7 @@
 //! second lowers each file, resolving references through that registry. Every problem becomes a
 //! [`Diagnostic`]; lowering goes on after one, so a single run reports them all.
 
+mod builder;
 mod endpoint;
 mod fields;
 mod registry;
@@ -380,11 +381,17 @@ fn with_group_modules(files: Vec<Module>) -> Vec<Module> {
     let mut modules = files;
     for (path, kids) in children {
         let docs = match path.last() {
+            Some(group) if path.len() == 1 => format!(
+                "The `{group}` group of endpoints, from the specs in `specs/{group}/`.\n\n\
+                 Compiled with the cargo feature `{group}`, on by default."
+            ),
             Some(group) => format!(
                 "The `{group}` group of endpoints, from the specs in `specs/{}/`.",
                 path.join("/")
             ),
-            None => "The generated API: the endpoints and their types, one module per spec folder."
+            None => "The generated API: the endpoints and their types, one module per spec folder.\n\n\
+                     Each folder at the top is a cargo feature of the same name, all on by default; \
+                     the spec files at the top of the specs folder are shared by every group."
                 .to_owned(),
         };
         modules.push(Module {

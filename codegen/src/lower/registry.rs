@@ -61,6 +61,13 @@ impl Registry {
                 diagnostics,
             };
             let module = module_path(&mut cx, spec);
+            if module.len() > 1 && module[0] == "default" {
+                cx.error(
+                    "",
+                    "a group folder cannot be named `default`: each group is a cargo feature of its name, and `default` is cargo's own",
+                    "rename the folder",
+                );
+            }
             for depth in 1..module.len() {
                 group_paths.insert(module[..depth].to_vec(), spec.rel_path.clone());
             }
@@ -250,7 +257,7 @@ impl Registry {
                         ));
                         return;
                     }
-                    for suffix in ["Request", "Response", "Error"] {
+                    for suffix in ["Request", "RequestBuilder", "Response", "Error"] {
                         let name =
                             format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
                         if let Err(earlier) = type_names.claim(
@@ -261,7 +268,10 @@ impl Registry {
                                 at.clone(),
                                 format!(
                                     "the operation's {} type `{name}` is already taken by {earlier}",
-                                    suffix.to_lowercase()
+                                    match suffix {
+                                        "RequestBuilder" => "request builder".to_owned(),
+                                        other => other.to_lowercase(),
+                                    }
                                 ),
                                 "rename the operation or the other type",
                             ));
@@ -324,6 +334,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Err",
     "Error",
     "From",
+    "Missing",
     "None",
     "Ok",
     "Option",

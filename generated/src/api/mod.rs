@@ -2,7 +2,11 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! The generated API: the endpoints and their types, one module per spec folder.
+//!
+//! Each folder at the top is a cargo feature of the same name, all on by default; the spec files at the top of the specs folder are shared by every group.
 
+#[cfg(feature = "base")]
 pub mod base;
 
+#[cfg(feature = "wxopen")]
 pub mod wxopen;

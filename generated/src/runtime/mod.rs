@@ -6,6 +6,7 @@
 //! types, secret redaction, and the serde adapter for 0/1 flags. Nothing here names an
 //! endpoint, so the fixture client of the generator's tests compiles it too.
 
+mod builder;
 mod call;
 mod client;
 pub mod domain;
@@ -19,6 +20,7 @@ mod redact;
 mod retry;
 mod token;
 
+pub use builder::Missing;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FAILOVER_COOLDOWN,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,

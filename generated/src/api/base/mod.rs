@@ -2,6 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! The `base` group of endpoints, from the specs in `specs/base/`.
+//!
+//! Compiled with the cargo feature `base`, on by default.
 
 mod stable_token;
 

@@ -29,6 +29,104 @@ pub struct GetStableAccessTokenResponse {
     pub expires_in: i64,
 }
 
+impl GetStableAccessTokenRequest {
+    /// Starts building the request. Set `grant_type`, `appid` and `secret`, then call `build()`; the optional fields start at their defaults.
+    pub fn builder() -> GetStableAccessTokenRequestBuilder<
+        crate::Missing,
+        crate::Missing,
+        crate::Missing,
+    > {
+        GetStableAccessTokenRequestBuilder {
+            grant_type: crate::Missing,
+            appid: crate::Missing,
+            secret: crate::Missing,
+            force_refresh: None,
+        }
+    }
+}
+
+/// Builds a [`GetStableAccessTokenRequest`]; start with [`GetStableAccessTokenRequest::builder`].
+///
+/// Each type parameter stands for a required field: [`Missing`](crate::Missing) until its setter is called. `build()` exists only once every required field is set, so a forgotten one is a compile error:
+///
+/// ```compile_fail
+/// let request = wechat_api_client::base::GetStableAccessTokenRequest::builder()
+///     .grant_type("…")
+///     .appid("…")
+///     .build(); // `secret` is not set
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the request"]
+pub struct GetStableAccessTokenRequestBuilder<GrantType, Appid, Secret> {
+    grant_type: GrantType,
+    appid: Appid,
+    secret: Secret,
+    force_refresh: Option<bool>,
+}
+
+impl<
+    GrantType,
+    Appid,
+    Secret,
+> GetStableAccessTokenRequestBuilder<GrantType, Appid, Secret> {
+    /// Always `client_credential`.
+    pub fn grant_type(
+        self,
+        grant_type: impl Into<String>,
+    ) -> GetStableAccessTokenRequestBuilder<String, Appid, Secret> {
+        GetStableAccessTokenRequestBuilder {
+            grant_type: grant_type.into(),
+            appid: self.appid,
+            secret: self.secret,
+            force_refresh: self.force_refresh,
+        }
+    }
+    /// The account's AppID.
+    pub fn appid(
+        self,
+        appid: impl Into<String>,
+    ) -> GetStableAccessTokenRequestBuilder<GrantType, String, Secret> {
+        GetStableAccessTokenRequestBuilder {
+            grant_type: self.grant_type,
+            appid: appid.into(),
+            secret: self.secret,
+            force_refresh: self.force_refresh,
+        }
+    }
+    /// The account's AppSecret.
+    pub fn secret(
+        self,
+        secret: impl Into<crate::Secret>,
+    ) -> GetStableAccessTokenRequestBuilder<GrantType, Appid, crate::Secret> {
+        GetStableAccessTokenRequestBuilder {
+            grant_type: self.grant_type,
+            appid: self.appid,
+            secret: secret.into(),
+            force_refresh: self.force_refresh,
+        }
+    }
+    /// `true` invalidates the current token at once and returns a new one (at most 20 times a
+    /// day, 30 s apart); absent or `false` returns the current token while it is valid.
+    pub fn force_refresh(self, force_refresh: bool) -> Self {
+        Self {
+            force_refresh: Some(force_refresh),
+            ..self
+        }
+    }
+}
+
+impl GetStableAccessTokenRequestBuilder<String, String, crate::Secret> {
+    /// The request, with every required field set.
+    pub fn build(self) -> GetStableAccessTokenRequest {
+        GetStableAccessTokenRequest {
+            grant_type: self.grant_type,
+            appid: self.appid,
+            secret: self.secret,
+            force_refresh: self.force_refresh,
+        }
+    }
+}
+
 /// The errors [`Client::get_stable_access_token`](crate::Client::get_stable_access_token) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
@@ -402,11 +500,31 @@ impl crate::Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`GetStableAccessTokenError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wechat_api_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use wechat_api_client::base::GetStableAccessTokenRequest;
+    ///
+    /// let response = client
+    ///     .get_stable_access_token(
+    ///         GetStableAccessTokenRequest::builder()
+    ///             .grant_type("…")
+    ///             .appid("…")
+    ///             .secret("…")
+    ///             .build(),
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_stable_access_token(
         &self,
-        request: &GetStableAccessTokenRequest,
+        request: GetStableAccessTokenRequest,
     ) -> Result<GetStableAccessTokenResponse, crate::Error<GetStableAccessTokenError>> {
-        self.call(&OPERATION, &[], Some(request)).await
+        self.call(&OPERATION, &[], Some(&request)).await
     }
 }
 

@@ -2,6 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! The `wxopen` group of endpoints, from the specs in `specs/wxopen/`.
+//!
+//! Compiled with the cargo feature `wxopen`, on by default.
 
 mod wxamplink;
 

@@ -22,6 +22,90 @@ pub struct LinkMiniProgramRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinkMiniProgramResponse {}
 
+impl LinkMiniProgramRequest {
+    /// Starts building the request. Set `appid`, `notify_users` and `show_profile`, then call `build()`; the optional fields start at their defaults.
+    pub fn builder() -> LinkMiniProgramRequestBuilder<
+        crate::Missing,
+        crate::Missing,
+        crate::Missing,
+    > {
+        LinkMiniProgramRequestBuilder {
+            appid: crate::Missing,
+            notify_users: crate::Missing,
+            show_profile: crate::Missing,
+        }
+    }
+}
+
+/// Builds a [`LinkMiniProgramRequest`]; start with [`LinkMiniProgramRequest::builder`].
+///
+/// Each type parameter stands for a required field: [`Missing`](crate::Missing) until its setter is called. `build()` exists only once every required field is set, so a forgotten one is a compile error:
+///
+/// ```compile_fail
+/// let request = wechat_api_client::wxopen::LinkMiniProgramRequest::builder()
+///     .appid("…")
+///     .notify_users(true)
+///     .build(); // `show_profile` is not set
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the request"]
+pub struct LinkMiniProgramRequestBuilder<Appid, NotifyUsers, ShowProfile> {
+    appid: Appid,
+    notify_users: NotifyUsers,
+    show_profile: ShowProfile,
+}
+
+impl<
+    Appid,
+    NotifyUsers,
+    ShowProfile,
+> LinkMiniProgramRequestBuilder<Appid, NotifyUsers, ShowProfile> {
+    /// The appid of the Mini Program to link.
+    pub fn appid(
+        self,
+        appid: impl Into<String>,
+    ) -> LinkMiniProgramRequestBuilder<String, NotifyUsers, ShowProfile> {
+        LinkMiniProgramRequestBuilder {
+            appid: appid.into(),
+            notify_users: self.notify_users,
+            show_profile: self.show_profile,
+        }
+    }
+    /// Whether to notify the Official Account's followers of the link by template message.
+    pub fn notify_users(
+        self,
+        notify_users: bool,
+    ) -> LinkMiniProgramRequestBuilder<Appid, bool, ShowProfile> {
+        LinkMiniProgramRequestBuilder {
+            appid: self.appid,
+            notify_users,
+            show_profile: self.show_profile,
+        }
+    }
+    /// Whether to show the Mini Program on the Official Account's profile page.
+    pub fn show_profile(
+        self,
+        show_profile: bool,
+    ) -> LinkMiniProgramRequestBuilder<Appid, NotifyUsers, bool> {
+        LinkMiniProgramRequestBuilder {
+            appid: self.appid,
+            notify_users: self.notify_users,
+            show_profile,
+        }
+    }
+}
+
+impl LinkMiniProgramRequestBuilder<String, bool, bool> {
+    /// The request, with every required field set.
+    pub fn build(self) -> LinkMiniProgramRequest {
+        LinkMiniProgramRequest {
+            appid: self.appid,
+            notify_users: self.notify_users,
+            show_profile: self.show_profile,
+        }
+    }
+}
+
 /// The errors [`Client::link_mini_program`](crate::Client::link_mini_program) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
@@ -480,11 +564,31 @@ impl crate::Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`LinkMiniProgramError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wechat_api_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use wechat_api_client::wxopen::LinkMiniProgramRequest;
+    ///
+    /// let response = client
+    ///     .link_mini_program(
+    ///         LinkMiniProgramRequest::builder()
+    ///             .appid("…")
+    ///             .notify_users(true)
+    ///             .show_profile(true)
+    ///             .build(),
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn link_mini_program(
         &self,
-        request: &LinkMiniProgramRequest,
+        request: LinkMiniProgramRequest,
     ) -> Result<LinkMiniProgramResponse, crate::Error<LinkMiniProgramError>> {
-        self.call(&OPERATION, &[], Some(request)).await
+        self.call(&OPERATION, &[], Some(&request)).await
     }
 }
 

@@ -315,6 +315,16 @@ impl crate::Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`GetLinkedMiniProgramsError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wechat_api_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_linked_mini_programs().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_linked_mini_programs(
         &self,
     ) -> Result<

@@ -16,6 +16,50 @@ pub struct UnlinkMiniProgramRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnlinkMiniProgramResponse {}
 
+impl UnlinkMiniProgramRequest {
+    /// Starts building the request. Set `appid`, then call `build()`; the optional fields start at their defaults.
+    pub fn builder() -> UnlinkMiniProgramRequestBuilder<crate::Missing> {
+        UnlinkMiniProgramRequestBuilder {
+            appid: crate::Missing,
+        }
+    }
+}
+
+/// Builds a [`UnlinkMiniProgramRequest`]; start with [`UnlinkMiniProgramRequest::builder`].
+///
+/// Each type parameter stands for a required field: [`Missing`](crate::Missing) until its setter is called. `build()` exists only once every required field is set, so a forgotten one is a compile error:
+///
+/// ```compile_fail
+/// let request = wechat_api_client::wxopen::UnlinkMiniProgramRequest::builder()
+///     .build(); // `appid` is not set
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the request"]
+pub struct UnlinkMiniProgramRequestBuilder<Appid> {
+    appid: Appid,
+}
+
+impl<Appid> UnlinkMiniProgramRequestBuilder<Appid> {
+    /// The appid of the linked Mini Program to unlink.
+    pub fn appid(
+        self,
+        appid: impl Into<String>,
+    ) -> UnlinkMiniProgramRequestBuilder<String> {
+        UnlinkMiniProgramRequestBuilder {
+            appid: appid.into(),
+        }
+    }
+}
+
+impl UnlinkMiniProgramRequestBuilder<String> {
+    /// The request, with every required field set.
+    pub fn build(self) -> UnlinkMiniProgramRequest {
+        UnlinkMiniProgramRequest {
+            appid: self.appid,
+        }
+    }
+}
+
 /// The errors [`Client::unlink_mini_program`](crate::Client::unlink_mini_program) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
@@ -359,11 +403,29 @@ impl crate::Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`UnlinkMiniProgramError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &wechat_api_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use wechat_api_client::wxopen::UnlinkMiniProgramRequest;
+    ///
+    /// let response = client
+    ///     .unlink_mini_program(
+    ///         UnlinkMiniProgramRequest::builder()
+    ///             .appid("…")
+    ///             .build(),
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unlink_mini_program(
         &self,
-        request: &UnlinkMiniProgramRequest,
+        request: UnlinkMiniProgramRequest,
     ) -> Result<UnlinkMiniProgramResponse, crate::Error<UnlinkMiniProgramError>> {
-        self.call(&OPERATION, &[], Some(request)).await
+        self.call(&OPERATION, &[], Some(&request)).await
     }
 }
 

@@ -62,6 +62,188 @@ pub struct CreateOrderResponse {
     pub state: OrderState,
 }
 
+impl CreateOrderRequest {
+    /// Starts building the request. Set `dry_run`, `match` and `items`, then call `build()`; the optional fields start at their defaults.
+    pub fn builder() -> CreateOrderRequestBuilder<
+        crate::Missing,
+        crate::Missing,
+        crate::Missing,
+    > {
+        CreateOrderRequestBuilder {
+            dry_run: crate::Missing,
+            trace_id: None,
+            r#type: CreateOrderRequest::default_type(),
+            r#match: crate::Missing,
+            self_: None,
+            _1st_choice: None,
+            user_name: None,
+            user_name_legacy: None,
+            items: crate::Missing,
+            matrix: Default::default(),
+            gift: CreateOrderRequest::default_gift(),
+            total: None,
+        }
+    }
+}
+
+/// Builds a [`CreateOrderRequest`]; start with [`CreateOrderRequest::builder`].
+///
+/// Each type parameter stands for a required field: [`Missing`](crate::Missing) until its setter is called. `build()` exists only once every required field is set, so a forgotten one is a compile error:
+///
+/// ```compile_fail
+/// let request = workspace_tests::shop::CreateOrderRequest::builder()
+///     .dry_run(true)
+///     .r#match("…")
+///     .build(); // `items` is not set
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the request"]
+pub struct CreateOrderRequestBuilder<DryRun, Match, Items> {
+    dry_run: DryRun,
+    trace_id: Option<String>,
+    r#type: OrderKind,
+    r#match: Match,
+    self_: Option<bool>,
+    _1st_choice: Option<String>,
+    user_name: Option<String>,
+    user_name_legacy: Option<String>,
+    items: Items,
+    matrix: Vec<Vec<i64>>,
+    gift: bool,
+    total: Option<crate::api::Money>,
+}
+
+impl<DryRun, Match, Items> CreateOrderRequestBuilder<DryRun, Match, Items> {
+    /// Validate only.
+    pub fn dry_run(
+        self,
+        dry_run: bool,
+    ) -> CreateOrderRequestBuilder<bool, Match, Items> {
+        CreateOrderRequestBuilder {
+            dry_run,
+            trace_id: self.trace_id,
+            r#type: self.r#type,
+            r#match: self.r#match,
+            self_: self.self_,
+            _1st_choice: self._1st_choice,
+            user_name: self.user_name,
+            user_name_legacy: self.user_name_legacy,
+            items: self.items,
+            matrix: self.matrix,
+            gift: self.gift,
+            total: self.total,
+        }
+    }
+    /// Optional tracing id, sent only when set.
+    pub fn trace_id(self, trace_id: impl Into<String>) -> Self {
+        Self {
+            trace_id: Some(trace_id.into()),
+            ..self
+        }
+    }
+    /// A keyword as a wire name.
+    pub fn r#type(self, r#type: OrderKind) -> Self {
+        Self { r#type, ..self }
+    }
+    /// Another keyword.
+    pub fn r#match(
+        self,
+        r#match: impl Into<String>,
+    ) -> CreateOrderRequestBuilder<DryRun, String, Items> {
+        CreateOrderRequestBuilder {
+            dry_run: self.dry_run,
+            trace_id: self.trace_id,
+            r#type: self.r#type,
+            r#match: r#match.into(),
+            self_: self.self_,
+            _1st_choice: self._1st_choice,
+            user_name: self.user_name,
+            user_name_legacy: self.user_name_legacy,
+            items: self.items,
+            matrix: self.matrix,
+            gift: self.gift,
+            total: self.total,
+        }
+    }
+    /// A keyword that cannot be a raw identifier.
+    pub fn self_(self, self_: bool) -> Self {
+        Self { self_: Some(self_), ..self }
+    }
+    /// A leading digit.
+    pub fn _1st_choice(self, _1st_choice: impl Into<String>) -> Self {
+        Self {
+            _1st_choice: Some(_1st_choice.into()),
+            ..self
+        }
+    }
+    /// Mixed case.
+    pub fn user_name(self, user_name: impl Into<String>) -> Self {
+        Self {
+            user_name: Some(user_name.into()),
+            ..self
+        }
+    }
+    /// Would collide with `userName`; `rust_name` resolves it.
+    pub fn user_name_legacy(self, user_name_legacy: impl Into<String>) -> Self {
+        Self {
+            user_name_legacy: Some(user_name_legacy.into()),
+            ..self
+        }
+    }
+    /// An array of objects.
+    pub fn items(
+        self,
+        items: Vec<OrderItem>,
+    ) -> CreateOrderRequestBuilder<DryRun, Match, Vec<OrderItem>> {
+        CreateOrderRequestBuilder {
+            dry_run: self.dry_run,
+            trace_id: self.trace_id,
+            r#type: self.r#type,
+            r#match: self.r#match,
+            self_: self.self_,
+            _1st_choice: self._1st_choice,
+            user_name: self.user_name,
+            user_name_legacy: self.user_name_legacy,
+            items,
+            matrix: self.matrix,
+            gift: self.gift,
+            total: self.total,
+        }
+    }
+    /// A nested array.
+    pub fn matrix(self, matrix: Vec<Vec<i64>>) -> Self {
+        Self { matrix, ..self }
+    }
+    /// A flag whose default is not the zero value.
+    pub fn gift(self, gift: bool) -> Self {
+        Self { gift, ..self }
+    }
+    /// A type from another module.
+    pub fn total(self, total: crate::api::Money) -> Self {
+        Self { total: Some(total), ..self }
+    }
+}
+
+impl CreateOrderRequestBuilder<bool, String, Vec<OrderItem>> {
+    /// The request, with every required field set.
+    pub fn build(self) -> CreateOrderRequest {
+        CreateOrderRequest {
+            dry_run: self.dry_run,
+            trace_id: self.trace_id,
+            r#type: self.r#type,
+            r#match: self.r#match,
+            self_: self.self_,
+            _1st_choice: self._1st_choice,
+            user_name: self.user_name,
+            user_name_legacy: self.user_name_legacy,
+            items: self.items,
+            matrix: self.matrix,
+            gift: self.gift,
+            total: self.total,
+        }
+    }
+}
+
 /// The errors [`Client::create_order`](crate::Client::create_order) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
@@ -182,9 +364,29 @@ impl crate::Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`CreateOrderError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &workspace_tests::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use workspace_tests::shop::CreateOrderRequest;
+    ///
+    /// let response = client
+    ///     .create_order(
+    ///         CreateOrderRequest::builder()
+    ///             .dry_run(true)
+    ///             .r#match("…")
+    ///             .items(Vec::new())
+    ///             .build(),
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_order(
         &self,
-        request: &CreateOrderRequest,
+        request: CreateOrderRequest,
     ) -> Result<CreateOrderResponse, crate::Error<CreateOrderError>> {
         let mut query: Vec<(&'static str, String)> = vec![
             ("dry_run", u8::from(request.dry_run).to_string())
@@ -192,7 +394,7 @@ impl crate::Client {
         if let Some(value) = &request.trace_id {
             query.push(("trace-id", value.to_string()));
         }
-        self.call(&OPERATION, &query, Some(request)).await
+        self.call(&OPERATION, &query, Some(&request)).await
     }
 }
 

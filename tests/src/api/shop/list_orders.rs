@@ -27,6 +27,69 @@ pub struct ListOrdersResponse {
     pub orders: Vec<crate::api::shop::OrderItem>,
 }
 
+impl ListOrdersRequest {
+    /// Starts building the request. Set `page`, then call `build()`; the optional fields start at their defaults.
+    pub fn builder() -> ListOrdersRequestBuilder<crate::Missing> {
+        ListOrdersRequestBuilder {
+            page: crate::Missing,
+            verbose: None,
+            signature: None,
+        }
+    }
+}
+
+/// Builds a [`ListOrdersRequest`]; start with [`ListOrdersRequest::builder`].
+///
+/// Each type parameter stands for a required field: [`Missing`](crate::Missing) until its setter is called. `build()` exists only once every required field is set, so a forgotten one is a compile error:
+///
+/// ```compile_fail
+/// let request = workspace_tests::shop::ListOrdersRequest::builder()
+///     .build(); // `page` is not set
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the request"]
+pub struct ListOrdersRequestBuilder<Page> {
+    page: Page,
+    verbose: Option<bool>,
+    signature: Option<crate::Secret>,
+}
+
+impl<Page> ListOrdersRequestBuilder<Page> {
+    /// From 1.
+    pub fn page(self, page: i64) -> ListOrdersRequestBuilder<i64> {
+        ListOrdersRequestBuilder {
+            page,
+            verbose: self.verbose,
+            signature: self.signature,
+        }
+    }
+    /// More fields.
+    pub fn verbose(self, verbose: bool) -> Self {
+        Self {
+            verbose: Some(verbose),
+            ..self
+        }
+    }
+    /// A secret query parameter, redacted from logged URLs.
+    pub fn signature(self, signature: impl Into<crate::Secret>) -> Self {
+        Self {
+            signature: Some(signature.into()),
+            ..self
+        }
+    }
+}
+
+impl ListOrdersRequestBuilder<i64> {
+    /// The request, with every required field set.
+    pub fn build(self) -> ListOrdersRequest {
+        ListOrdersRequest {
+            page: self.page,
+            verbose: self.verbose,
+            signature: self.signature,
+        }
+    }
+}
+
 /// The errors [`Client::list_orders`](crate::Client::list_orders) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
@@ -87,9 +150,27 @@ impl crate::Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`ListOrdersError`] when WeChat answers with a non-zero `errcode`; the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &workspace_tests::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use workspace_tests::shop::ListOrdersRequest;
+    ///
+    /// let response = client
+    ///     .list_orders(
+    ///         ListOrdersRequest::builder()
+    ///             .page(1)
+    ///             .build(),
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_orders(
         &self,
-        request: &ListOrdersRequest,
+        request: ListOrdersRequest,
     ) -> Result<ListOrdersResponse, crate::Error<ListOrdersError>> {
         let mut query: Vec<(&'static str, String)> = vec![
             ("page", request.page.to_string())

@@ -2,6 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! The `shop` group of endpoints, from the specs in `specs/shop/`.
+//!
+//! Compiled with the cargo feature `shop`, on by default.
 
 mod create_order;
 
