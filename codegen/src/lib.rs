@@ -63,6 +63,8 @@ impl std::error::Error for Error {}
 pub struct Generated {
     /// Relative to the crate's `src/api/`.
     pub files: Vec<OutputFile>,
+    /// The OpenAPI 3.0.3 export of the specs, relative to the crate.
+    pub openapi: OutputFile,
     /// The top-level groups (spec folders), sorted: each is a cargo feature of the crate.
     pub groups: Vec<String>,
     /// Only warnings: any error stops the run with [`Error::Specs`].
@@ -93,6 +95,10 @@ pub fn generate(specs_dir: &Path, crate_name: &str) -> Result<Generated, Error> 
         .to_string()
         .replace('\\', "/");
     let files = emit::emit_api(&api, &label, crate_name).map_err(Error::Internal)?;
+    let openapi = OutputFile {
+        path: PathBuf::from(emit::openapi::FILE),
+        contents: emit::openapi::export(&api, &label).map_err(Error::Internal)?,
+    };
     let groups = api
         .modules
         .iter()
@@ -101,6 +107,7 @@ pub fn generate(specs_dir: &Path, crate_name: &str) -> Result<Generated, Error> 
         .collect();
     Ok(Generated {
         files,
+        openapi,
         groups,
         warnings,
     })
@@ -173,7 +180,7 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
             .unwrap_or_else(|| "generated".to_owned()),
     };
     let generated = generate(&target.specs, &crate_name)?;
-    let mut crate_files = Vec::new();
+    let mut crate_files = vec![generated.openapi];
     if let Some(text) = &manifest {
         let contents =
             manifest::with_group_features(text, &generated.groups).map_err(|message| {

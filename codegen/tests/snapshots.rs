@@ -15,6 +15,7 @@ fn snapshot_output(label: &str, specs_dir: &Path) {
         "{label} has warnings:\n{}",
         generated.warnings
     );
+    insta::assert_snapshot!(format!("{label}__openapi.json"), generated.openapi.contents);
     let files = generated.files;
     assert!(!files.is_empty(), "{label} generated nothing");
     for file in files {

@@ -12,6 +12,7 @@ mod errors;
 mod example;
 mod model;
 mod modules;
+pub mod openapi;
 
 use crate::OutputFile;
 use crate::format::format_file;

@@ -546,8 +546,8 @@ impl crate::Client {
     /// Sends a link invitation; the call does not link anything by itself. The link takes effect only
     /// after two administrators confirm it: the Official Account's administrator, and the Mini
     /// Program's administrator, who receives the invitation in WeChat. Until then the link is pending:
-    /// read its state back with `wxamplinkget` ([`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs)),
-    /// where it shows as `AwaitingOfficialAccountAdmin` (12) or `AwaitingMiniProgramAdmin` (2), and
+    /// read its state back with `wxamplinkget` (the operation `get_linked_mini_programs`), where it
+    /// shows as `AwaitingOfficialAccountAdmin` (12) or `AwaitingMiniProgramAdmin` (2), and
     /// then as `Linked` (1) or `RefusedByMiniProgramAdmin` (3).
     ///
     /// An answer of 89010 (an invitation was already sent) or 89015 (already linked) means the goal is

@@ -388,9 +388,9 @@ impl crate::Client {
     /// Unlink a Mini Program from an Official Account.
     ///
     /// Asks to remove the link; the Official Account's administrator must confirm it before the Mini
-    /// Program is unlinked. Read the state back with `wxamplinkget`
-    /// ([`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs)): the Mini
-    /// Program is no longer listed once the unlinking is confirmed.
+    /// Program is unlinked. Read the state back with `wxamplinkget` (the operation
+    /// `get_linked_mini_programs`): the Mini Program is no longer listed once the unlinking is
+    /// confirmed.
     ///
     /// `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxampunlink`, the token (`access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/unlinkMiniprogram.html).
     ///

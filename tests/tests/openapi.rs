@@ -1,0 +1,262 @@
+//! The OpenAPI export, read back by an independent parser (`openapiv3`), holds every operation,
+//! type, field and error code of the specs it comes from.
+//!
+//! What the specs define is read through the generator's own front end, so a spec added later is
+//! checked without touching this test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codegen::ir::{Endpoint, EnumValue, HttpMethod, Presence, StructDef, TypeDef};
+use openapiv3::{
+    APIKeyLocation, OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
+};
+
+/// Every target the generator writes, with its export parsed and its specs lowered.
+fn exports() -> Vec<(String, OpenAPI, codegen::ir::Api)> {
+    codegen::default_targets(&codegen::workspace_root())
+        .into_iter()
+        .map(|target| {
+            let path = target.crate_dir.join("openapi.json");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let parsed: OpenAPI = serde_json::from_str(&text)
+                .unwrap_or_else(|err| panic!("{} is not OpenAPI 3.0: {err}", path.display()));
+            let specs = codegen::load::load_dir(&target.specs).unwrap();
+            let (api, _) = codegen::lower::lower(&specs).unwrap();
+            (path.display().to_string(), parsed, api)
+        })
+        .collect()
+}
+
+fn schema<'a>(doc: &'a OpenAPI, name: &str) -> &'a Schema {
+    let components = doc.components.as_ref().unwrap();
+    match components.schemas.get(name) {
+        Some(ReferenceOr::Item(schema)) => schema,
+        other => panic!("schema `{name}` is {other:?}"),
+    }
+}
+
+fn ref_name(reference: &ReferenceOr<Schema>) -> &str {
+    match reference {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("not a schema reference: {reference}")),
+        ReferenceOr::Item(item) => panic!("an inline schema where a reference is due: {item:?}"),
+    }
+}
+
+/// The properties and required names of an object schema.
+fn object(schema: &Schema) -> (Vec<&str>, &[String]) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => (
+            object.properties.keys().map(String::as_str).collect(),
+            &object.required,
+        ),
+        other => panic!("not an object: {other:?}"),
+    }
+}
+
+fn operation<'a>(doc: &'a OpenAPI, e: &Endpoint) -> &'a Operation {
+    let Some(ReferenceOr::Item(item)) = doc.paths.paths.get(&e.path) else {
+        panic!("no path {}", e.path)
+    };
+    let op = match e.http_method {
+        HttpMethod::Get => item.get.as_ref(),
+        HttpMethod::Post => item.post.as_ref(),
+    };
+    op.unwrap_or_else(|| panic!("no operation at {}", e.path))
+}
+
+fn check_struct(doc: &OpenAPI, s: &StructDef, skip: &[String], label: &str) {
+    let (properties, required) = object(schema(doc, &s.rust_name));
+    for f in s.fields.iter().filter(|f| !skip.contains(&f.rust_name)) {
+        assert!(
+            properties.contains(&f.wire_name.as_str()),
+            "{label}: `{}` lacks field `{}`",
+            s.rust_name,
+            f.wire_name
+        );
+        assert_eq!(
+            required.contains(&f.wire_name),
+            f.presence == Presence::Required,
+            "{label}: `{}.{}` required or not",
+            s.rust_name,
+            f.wire_name
+        );
+    }
+}
+
+fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
+    let op = operation(doc, e);
+    assert_eq!(op.operation_id.as_deref(), Some(e.method_name.as_str()));
+    // The token: an API key in the query, under the endpoint's parameter name.
+    let security = op.security.as_ref().unwrap();
+    match &e.token {
+        Some(token) => {
+            let scheme = security[0].keys().next().unwrap();
+            let components = doc.components.as_ref().unwrap();
+            let Some(ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. })) =
+                components.security_schemes.get(scheme)
+            else {
+                panic!("{label}: scheme `{scheme}` is not an API key")
+            };
+            assert!(matches!(location, APIKeyLocation::Query));
+            assert_eq!(name, &token.query_param);
+        }
+        None => assert!(
+            security.is_empty(),
+            "{label}: {} takes no token",
+            e.wire_name
+        ),
+    }
+    // Query fields are parameters; the others are the body's schema.
+    let parameters: Vec<&str> = op
+        .parameters
+        .iter()
+        .map(|p| match p {
+            ReferenceOr::Item(p) => p.parameter_data_ref().name.as_str(),
+            ReferenceOr::Reference { reference } => panic!("{reference}"),
+        })
+        .collect();
+    for f in e
+        .request
+        .fields
+        .iter()
+        .filter(|f| e.query_fields.contains(&f.rust_name))
+    {
+        assert!(
+            parameters.contains(&f.wire_name.as_str()),
+            "{label}: no parameter {}",
+            f.wire_name
+        );
+    }
+    if e.http_method == HttpMethod::Post {
+        let Some(ReferenceOr::Item(body)) = &op.request_body else {
+            panic!("{label}: {} has no request body", e.wire_name)
+        };
+        let body_schema = body.content["application/json"].schema.as_ref().unwrap();
+        assert_eq!(ref_name(body_schema), e.request.rust_name);
+        check_struct(doc, &e.request, &e.query_fields, label);
+    }
+    let Some(ReferenceOr::Item(ok)) = op
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+    else {
+        panic!("{label}: no 200 response")
+    };
+    let response_schema = ok.content["application/json"].schema.as_ref().unwrap();
+    assert_eq!(ref_name(response_schema), e.response.rust_name);
+    check_struct(doc, &e.response, &[], label);
+    let (envelope, _) = object(schema(doc, &e.response.rust_name));
+    assert!(envelope.contains(&"errcode") && envelope.contains(&"errmsg"));
+    // Every error code: in the extension, with its variant name, and in the description.
+    let errors = op.extensions["x-wechat-errors"].as_array().unwrap();
+    let description = op.description.as_deref().unwrap();
+    assert_eq!(
+        errors.len(),
+        e.error.variants.len(),
+        "{label}: {}",
+        e.wire_name
+    );
+    for v in &e.error.variants {
+        assert!(
+            errors
+                .iter()
+                .any(|x| x["code"] == v.code && x["name"] == v.rust_name.as_str()),
+            "{label}: {} lacks code {}",
+            e.wire_name,
+            v.code
+        );
+        assert!(
+            description.contains(&format!("| {} | ", v.code)),
+            "{label}: the description of {} lacks code {}",
+            e.wire_name,
+            v.code
+        );
+    }
+}
+
+#[test]
+fn the_export_holds_every_operation_type_field_and_error_code() {
+    for (label, doc, api) in exports() {
+        assert_eq!(doc.openapi, "3.0.3");
+        let mut endpoints = 0;
+        for module in &api.modules {
+            if let Some(e) = &module.endpoint {
+                check_endpoint(&doc, e, &label);
+                endpoints += 1;
+            }
+            for ty in &module.types {
+                match ty {
+                    TypeDef::Struct(s) => {
+                        let is_request = module
+                            .endpoint
+                            .as_ref()
+                            .is_some_and(|e| e.request.rust_name == s.rust_name);
+                        if !is_request {
+                            check_struct(&doc, s, &[], &label);
+                        }
+                    }
+                    TypeDef::Enum(e) => {
+                        let schema = schema(&doc, &e.rust_name);
+                        assert_eq!(
+                            schema.schema_data.extensions.get("x-open-enum"),
+                            Some(&serde_json::Value::Bool(true)),
+                            "{label}: `{}` is not marked open",
+                            e.rust_name
+                        );
+                        for v in &e.variants {
+                            let listed = match (&schema.schema_kind, &v.value) {
+                                (SchemaKind::Type(Type::Integer(t)), EnumValue::Integer(i)) => {
+                                    t.enumeration.contains(&Some(*i))
+                                }
+                                (SchemaKind::Type(Type::String(t)), EnumValue::String(s)) => {
+                                    t.enumeration.contains(&Some(s.clone()))
+                                }
+                                _ => false,
+                            };
+                            assert!(listed, "{label}: `{}` lacks {:?}", e.rust_name, v.value);
+                        }
+                    }
+                }
+            }
+        }
+        let operations = doc.operations().count();
+        assert_eq!(
+            operations, endpoints,
+            "{label}: operations that no spec defines"
+        );
+        assert!(endpoints > 0);
+    }
+}
+
+#[test]
+fn the_link_family_is_exported_as_written() {
+    let (_, doc, _) = exports().into_iter().next().unwrap();
+    let ids: Vec<_> = doc
+        .operations()
+        .filter_map(|(_, _, op)| op.operation_id.clone())
+        .collect();
+    for id in [
+        "get_linked_mini_programs",
+        "link_mini_program",
+        "unlink_mini_program",
+    ] {
+        assert!(ids.contains(&id.to_owned()), "{ids:?}");
+    }
+    // 0/1 flags are integers on the wire, and all three body fields are required.
+    let (properties, required) = object(schema(&doc, "LinkMiniProgramRequest"));
+    assert_eq!(properties, ["appid", "notify_users", "show_profile"]);
+    assert_eq!(required, ["appid", "notify_users", "show_profile"]);
+    let SchemaKind::Type(Type::Object(link)) = &schema(&doc, "LinkMiniProgramRequest").schema_kind
+    else {
+        panic!()
+    };
+    let ReferenceOr::Item(flag) = &link.properties["notify_users"] else {
+        panic!()
+    };
+    let SchemaKind::Type(Type::Integer(flag)) = &flag.schema_kind else {
+        panic!("{flag:?}")
+    };
+    assert_eq!(flag.enumeration, [Some(0), Some(1)]);
+}
