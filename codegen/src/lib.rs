@@ -155,42 +155,32 @@ pub const API_DIR: &str = "src/api";
 /// What `target` generates, folder by folder, with the warnings the specs deserve.
 pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics), Error> {
     let manifest_path = target.crate_dir.join("Cargo.toml");
-    let manifest = match std::fs::read_to_string(&manifest_path) {
-        Ok(text) => Some(text),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-        Err(err) => {
-            return Err(Error::Manifest(format!(
-                "cannot read {}: {err}",
-                manifest_path.display()
-            )));
-        }
-    };
-    // Without a manifest (a crate still to be set up), the folder names the crate.
-    let crate_name = match &manifest {
-        Some(text) => manifest::crate_name(text).ok_or_else(|| {
-            Error::Manifest(format!(
-                "{} has no `name` under `[package]`",
-                manifest_path.display()
-            ))
-        })?,
-        None => target
-            .crate_dir
-            .file_name()
-            .map(|name| name.to_string_lossy().replace('-', "_"))
-            .unwrap_or_else(|| "generated".to_owned()),
-    };
+    // The manifest names the crate (doc examples use it) and holds the group features: without
+    // it, every group's `cfg(feature)` would silently compile the group out.
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|err| {
+        Error::Manifest(format!(
+            "cannot read {}: {err}\n   = help: the output crate needs a Cargo.toml with a `[package]` name, and under `[features]` the lines\n{}\n{}",
+            manifest_path.display(),
+            manifest::BEGIN,
+            manifest::END
+        ))
+    })?;
+    let crate_name = manifest::crate_name(&manifest).ok_or_else(|| {
+        Error::Manifest(format!(
+            "{} has no `name` under `[package]`",
+            manifest_path.display()
+        ))
+    })?;
     let generated = generate(&target.specs, &crate_name)?;
-    let mut crate_files = vec![generated.openapi];
-    if let Some(text) = &manifest {
-        let contents =
-            manifest::with_group_features(text, &generated.groups).map_err(|message| {
-                Error::Manifest(format!("{}: {message}", manifest_path.display()))
-            })?;
-        crate_files.push(OutputFile {
+    let features = manifest::with_group_features(&manifest, &generated.groups)
+        .map_err(|message| Error::Manifest(format!("{}: {message}", manifest_path.display())))?;
+    let crate_files = vec![
+        generated.openapi,
+        OutputFile {
             path: PathBuf::from("Cargo.toml"),
-            contents,
-        });
-    }
+            contents: features,
+        },
+    ];
     let outputs = vec![
         OutputDir {
             dir: target.crate_dir.join(API_DIR),

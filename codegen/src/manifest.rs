@@ -24,7 +24,10 @@ pub fn crate_name(manifest: &str) -> Option<String> {
             && let Some(value) = line.strip_prefix("name")
             && let Some(value) = value.trim_start().strip_prefix('=')
         {
-            let name = value.trim().trim_matches('"');
+            // A TOML basic or literal string, perhaps followed by a comment.
+            let value = value.trim();
+            let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let name = value[1..].split(quote).next()?;
             return Some(name.replace('-', "_"));
         }
     }
@@ -62,6 +65,10 @@ mod tests {
         let manifest = "[workspace]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"wechat-api-client\"\n";
         assert_eq!(crate_name(manifest).as_deref(), Some("wechat_api_client"));
         assert_eq!(crate_name("[lib]\nname = \"x\"\n"), None);
+        assert_eq!(
+            crate_name("[package]\nname = 'my-crate' # the client\n").as_deref(),
+            Some("my_crate")
+        );
     }
 
     #[test]

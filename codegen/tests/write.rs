@@ -103,7 +103,20 @@ fn run_codegen(specs: &Path, out: &Path) -> std::process::Output {
     run_codegen_with(specs, out, &[])
 }
 
+/// The manifest of an output crate: its name, and the block the generator keeps its features in.
+fn manifest() -> String {
+    format!(
+        "[package]\nname = \"scratch-client\"\n\n[features]\n{}\n{}\n",
+        codegen::manifest::BEGIN,
+        codegen::manifest::END
+    )
+}
+
 fn run_codegen_with(specs: &Path, out: &Path, flags: &[&str]) -> std::process::Output {
+    std::fs::create_dir_all(out).unwrap();
+    if !out.join("Cargo.toml").exists() {
+        std::fs::write(out.join("Cargo.toml"), manifest()).unwrap();
+    }
     Command::new(env!("CARGO_BIN_EXE_codegen"))
         .arg("--specs")
         .arg(specs)
@@ -153,7 +166,10 @@ fn warnings_are_shown_and_fail_the_run_only_when_denied() {
     );
     assert!(stderr.contains("ping.yaml:11:16"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
-    assert!(!out.exists(), "output was written despite --deny-warnings");
+    assert!(
+        !out.join("src").exists(),
+        "output was written despite --deny-warnings"
+    );
 
     let allowed = run_codegen(&specs, &out);
     let stderr = String::from_utf8_lossy(&allowed.stderr);
@@ -204,7 +220,10 @@ fn the_binary_writes_nothing_when_a_spec_is_broken() {
         stderr.contains("bad.yaml:4:11") && stderr.contains("unknown variant `objekt`"),
         "{stderr}"
     );
-    assert!(!out.exists(), "output was written despite a broken spec");
+    assert!(
+        !out.join("src").exists(),
+        "output was written despite a broken spec"
+    );
 
     // The same folder without the broken file generates: the failure above was that file's.
     std::fs::remove_file(specs.join("group/bad.yaml")).unwrap();
@@ -215,4 +234,50 @@ fn the_binary_writes_nothing_when_a_spec_is_broken() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(out.join("src/api/group/good.rs").exists());
+}
+
+#[test]
+fn a_crate_without_a_manifest_is_refused() {
+    let dir = scratch("binary_no_manifest");
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    std::fs::write(specs.join("ping.yaml"), PING).unwrap();
+    let out = dir.join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .arg("--specs")
+        .arg(&specs)
+        .arg("--crate")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Cargo.toml") && stderr.contains("[features]"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_group_features_are_written_into_the_manifest() {
+    let dir = scratch("binary_features");
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(specs.join("alpha")).unwrap();
+    std::fs::write(specs.join("alpha/ping.yaml"), PING).unwrap();
+    let out = dir.join("out");
+    let output = run_codegen(&specs, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        written.contains("default = [\"alpha\"]\nalpha = [\"any-group\"]\n"),
+        "{written}"
+    );
+    assert!(out.join("openapi.json").exists());
+    let index = std::fs::read_to_string(out.join("src/api/mod.rs")).unwrap();
+    assert!(index.contains("#[cfg(feature = \"alpha\")]"), "{index}");
 }

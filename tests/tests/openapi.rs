@@ -1,5 +1,6 @@
-//! The OpenAPI export, read back by an independent parser (`openapiv3`), holds every operation,
-//! type, field and error code of the specs it comes from.
+//! The OpenAPI export, deserialized by an independent parser (`openapiv3`, which reads the 3.0
+//! structure but does not validate it), holds every operation, type, field and error code of the
+//! specs it comes from, and every reference in it resolves.
 //!
 //! What the specs define is read through the generator's own front end, so a spec added later is
 //! checked without touching this test.
@@ -144,8 +145,15 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
     else {
         panic!("{label}: no 200 response")
     };
-    let response_schema = ok.content["application/json"].schema.as_ref().unwrap();
-    assert_eq!(ref_name(response_schema), e.response.rust_name);
+    // The payload, or the error envelope: WeChat answers both with HTTP 200.
+    let ReferenceOr::Item(answer) = ok.content["application/json"].schema.as_ref().unwrap() else {
+        panic!("{label}: the answer's schema is a bare reference")
+    };
+    let SchemaKind::AnyOf { any_of } = &answer.schema_kind else {
+        panic!("{label}: {answer:?}")
+    };
+    let names: Vec<&str> = any_of.iter().map(ref_name).collect();
+    assert_eq!(names, [e.response.rust_name.as_str(), "ErrorResponse"]);
     check_struct(doc, &e.response, &[], label);
     let (envelope, _) = object(schema(doc, &e.response.rust_name));
     assert!(envelope.contains(&"errcode") && envelope.contains(&"errmsg"));
@@ -227,6 +235,37 @@ fn the_export_holds_every_operation_type_field_and_error_code() {
             "{label}: operations that no spec defines"
         );
         assert!(endpoints > 0);
+    }
+}
+
+/// Every `$ref` in the export names a schema it defines (the parser does not resolve them).
+#[test]
+fn every_reference_resolves() {
+    fn walk<'a>(value: &'a serde_json::Value, found: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    found.push(target);
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    for target in codegen::default_targets(&codegen::workspace_root()) {
+        let text = std::fs::read_to_string(target.crate_dir.join("openapi.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut refs = Vec::new();
+        walk(&json, &mut refs);
+        assert!(!refs.is_empty());
+        for target in refs {
+            let name = target.strip_prefix("#/components/schemas/").unwrap();
+            assert!(
+                json["components"]["schemas"].get(name).is_some(),
+                "`{target}` resolves to nothing"
+            );
+        }
     }
 }
 

@@ -101,11 +101,11 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
                 } else {
                     value
                 };
-                let init = field_init(&name, &value);
                 quote! {
                     #docs
-                    pub fn #name(self, #name: #arg_ty) -> Self {
-                        Self { #init ..self }
+                    pub fn #name(mut self, #name: #arg_ty) -> Self {
+                        self.#name = #value;
+                        self
                     }
                 }
             }

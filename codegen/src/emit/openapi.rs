@@ -18,6 +18,9 @@ use std::collections::BTreeMap;
 /// The export's file name, at the top of the output crate.
 pub const FILE: &str = "openapi.json";
 
+/// The schema of an error answer, shared by every operation (no spec type may take the name).
+pub const ERROR_RESPONSE: &str = "ErrorResponse";
+
 /// Where operations go when the spec names no other host.
 const DEFAULT_HOST: &str = "api.weixin.qq.com";
 
@@ -96,6 +99,18 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
             entry.insert(method.to_owned(), cx.operation(e, tag));
         }
     }
+    schemas.insert(
+        ERROR_RESPONSE.to_owned(),
+        json!({
+            "type": "object",
+            "description": "An error answer: a non-zero `errcode` and the server's `errmsg`.",
+            "properties": {
+                "errcode": {"type": "integer", "format": "int64", "description": "The error code; see the operation's `x-wechat-errors`."},
+                "errmsg": {"type": "string", "description": "The server's message."},
+            },
+            "required": ["errcode"],
+        }),
+    );
     let doc = json!({
         "openapi": "3.0.3",
         "info": {
@@ -179,11 +194,15 @@ impl Cx<'_> {
                 }),
             );
         }
+        // Errors come with HTTP 200 too: the answer is the payload or the error envelope.
         op.insert(
             "responses".into(),
             json!({"200": {
-                "description": "The answer: the payload when `errcode` is 0 or absent, else one of `x-wechat-errors` (or a code no table lists).",
-                "content": {"application/json": {"schema": reference(&e.response.rust_name)}},
+                "description": "The payload when `errcode` is 0 or absent; otherwise an error of `x-wechat-errors` (or a code no table lists).",
+                "content": {"application/json": {"schema": {"anyOf": [
+                    reference(&e.response.rust_name),
+                    reference(ERROR_RESPONSE),
+                ]}}},
             }}),
         );
         let errors: Vec<Value> = e

@@ -5,9 +5,9 @@ use super::registry::{NamedKind, Registry};
 use crate::ident;
 use crate::ir::{BuilderParam, Presence, RequestBuilder, SampleValue, StructDef, TypeRef};
 
-/// Names a builder's code uses besides field types; a type parameter must not hide them.
+/// Names a builder's code uses besides spec types; a type parameter must not hide them.
 const USED_BY_BUILDER: &[&str] = &[
-    "Into", "Missing", "Option", "Self", "Some", "None", "String",
+    "Box", "Default", "Into", "Missing", "None", "Option", "Self", "Some", "String", "Vec",
 ];
 
 /// The builder of `request`, or `None` for a request without fields (nothing to build).
@@ -20,7 +20,9 @@ pub fn lower(registry: &Registry, request: &StructDef) -> Option<RequestBuilder>
         .iter()
         .filter(|f| f.presence == Presence::Required)
         .collect();
-    let mut taken: Vec<String> = Vec::new();
+    let rust_name = format!("{}Builder", request.rust_name);
+    // The builder and the request are named in the builder's own code.
+    let mut taken: Vec<String> = vec![rust_name.clone(), request.rust_name.clone()];
     let params = required
         .iter()
         .map(|f| {
@@ -46,7 +48,7 @@ pub fn lower(registry: &Registry, request: &StructDef) -> Option<RequestBuilder>
         .map(|f| sample(registry, &f.ty))
         .collect::<Option<Vec<_>>>();
     Some(RequestBuilder {
-        rust_name: format!("{}Builder", request.rust_name),
+        rust_name,
         required: params,
         example,
     })

@@ -21,6 +21,8 @@ pub struct Registry {
     error_sets: BTreeMap<String, ErrorSet>,
     /// The module path of each spec file.
     modules: BTreeMap<PathBuf, Vec<String>>,
+    /// `METHOD /path` of each endpoint and its file: one operation of the OpenAPI export each.
+    addresses: BTreeMap<String, PathBuf>,
 }
 
 #[derive(Debug)]
@@ -225,6 +227,23 @@ impl Registry {
                 .insert(set.name.clone(), ErrorSet { codes: valid });
         }
         if let Some(endpoint) = &spec.spec.endpoint {
+            let method = match endpoint.method {
+                spec::HttpMethod::Get => "GET",
+                spec::HttpMethod::Post => "POST",
+            };
+            let address = format!("{method} {}", endpoint.path);
+            if let Some(earlier) = self.addresses.get(&address) {
+                diagnostics.push(report(
+                    "endpoint.path".to_owned(),
+                    format!(
+                        "`{address}` is also the endpoint of `{}`",
+                        earlier.display()
+                    ),
+                    "each endpoint needs its own method and path (OpenAPI keys operations by them, whatever the host)",
+                ));
+            } else {
+                self.addresses.insert(address, file.to_path_buf());
+            }
             let at = "endpoint.operation".to_owned();
             match ident::snake(&endpoint.operation) {
                 Ok(method) if RESERVED_METHODS.contains(&method.as_str()) => {
@@ -333,6 +352,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Default",
     "Err",
     "Error",
+    // The error answer's schema in the OpenAPI export.
+    "ErrorResponse",
     "From",
     "Missing",
     "None",

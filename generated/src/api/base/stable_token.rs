@@ -107,11 +107,9 @@ impl<
     }
     /// `true` invalidates the current token at once and returns a new one (at most 20 times a
     /// day, 30 s apart); absent or `false` returns the current token while it is valid.
-    pub fn force_refresh(self, force_refresh: bool) -> Self {
-        Self {
-            force_refresh: Some(force_refresh),
-            ..self
-        }
+    pub fn force_refresh(mut self, force_refresh: bool) -> Self {
+        self.force_refresh = Some(force_refresh);
+        self
     }
 }
 

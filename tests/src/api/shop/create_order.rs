@@ -135,15 +135,14 @@ impl<DryRun, Match, Items> CreateOrderRequestBuilder<DryRun, Match, Items> {
         }
     }
     /// Optional tracing id, sent only when set.
-    pub fn trace_id(self, trace_id: impl Into<String>) -> Self {
-        Self {
-            trace_id: Some(trace_id.into()),
-            ..self
-        }
+    pub fn trace_id(mut self, trace_id: impl Into<String>) -> Self {
+        self.trace_id = Some(trace_id.into());
+        self
     }
     /// A keyword as a wire name.
-    pub fn r#type(self, r#type: OrderKind) -> Self {
-        Self { r#type, ..self }
+    pub fn r#type(mut self, r#type: OrderKind) -> Self {
+        self.r#type = r#type;
+        self
     }
     /// Another keyword.
     pub fn r#match(
@@ -166,29 +165,24 @@ impl<DryRun, Match, Items> CreateOrderRequestBuilder<DryRun, Match, Items> {
         }
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn self_(self, self_: bool) -> Self {
-        Self { self_: Some(self_), ..self }
+    pub fn self_(mut self, self_: bool) -> Self {
+        self.self_ = Some(self_);
+        self
     }
     /// A leading digit.
-    pub fn _1st_choice(self, _1st_choice: impl Into<String>) -> Self {
-        Self {
-            _1st_choice: Some(_1st_choice.into()),
-            ..self
-        }
+    pub fn _1st_choice(mut self, _1st_choice: impl Into<String>) -> Self {
+        self._1st_choice = Some(_1st_choice.into());
+        self
     }
     /// Mixed case.
-    pub fn user_name(self, user_name: impl Into<String>) -> Self {
-        Self {
-            user_name: Some(user_name.into()),
-            ..self
-        }
+    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = Some(user_name.into());
+        self
     }
     /// Would collide with `userName`; `rust_name` resolves it.
-    pub fn user_name_legacy(self, user_name_legacy: impl Into<String>) -> Self {
-        Self {
-            user_name_legacy: Some(user_name_legacy.into()),
-            ..self
-        }
+    pub fn user_name_legacy(mut self, user_name_legacy: impl Into<String>) -> Self {
+        self.user_name_legacy = Some(user_name_legacy.into());
+        self
     }
     /// An array of objects.
     pub fn items(
@@ -211,16 +205,19 @@ impl<DryRun, Match, Items> CreateOrderRequestBuilder<DryRun, Match, Items> {
         }
     }
     /// A nested array.
-    pub fn matrix(self, matrix: Vec<Vec<i64>>) -> Self {
-        Self { matrix, ..self }
+    pub fn matrix(mut self, matrix: Vec<Vec<i64>>) -> Self {
+        self.matrix = matrix;
+        self
     }
     /// A flag whose default is not the zero value.
-    pub fn gift(self, gift: bool) -> Self {
-        Self { gift, ..self }
+    pub fn gift(mut self, gift: bool) -> Self {
+        self.gift = gift;
+        self
     }
     /// A type from another module.
-    pub fn total(self, total: crate::api::Money) -> Self {
-        Self { total: Some(total), ..self }
+    pub fn total(mut self, total: crate::api::Money) -> Self {
+        self.total = Some(total);
+        self
     }
 }
 

@@ -64,18 +64,14 @@ impl<Page> ListOrdersRequestBuilder<Page> {
         }
     }
     /// More fields.
-    pub fn verbose(self, verbose: bool) -> Self {
-        Self {
-            verbose: Some(verbose),
-            ..self
-        }
+    pub fn verbose(mut self, verbose: bool) -> Self {
+        self.verbose = Some(verbose);
+        self
     }
     /// A secret query parameter, redacted from logged URLs.
-    pub fn signature(self, signature: impl Into<crate::Secret>) -> Self {
-        Self {
-            signature: Some(signature.into()),
-            ..self
-        }
+    pub fn signature(mut self, signature: impl Into<crate::Secret>) -> Self {
+        self.signature = Some(signature.into());
+        self
     }
 }
 

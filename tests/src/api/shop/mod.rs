@@ -5,6 +5,10 @@
 //!
 //! Compiled with the cargo feature `shop`, on by default.
 
+mod add_note;
+
+pub use self::add_note::*;
+
 mod create_order;
 
 pub use self::create_order::*;
