@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use serde_json::json;
 use wechat_api_client::wxopen::{
     LinkMiniProgramError, LinkMiniProgramRequest, UnlinkMiniProgramError, UnlinkMiniProgramRequest,
@@ -94,18 +96,9 @@ async fn unlink_sends_the_appid_alone() {
     );
 }
 
-/// The documented codes of an endpoint, read from the specs through the generator's front end,
-/// so the test covers exactly what the spec documents.
+/// The documented codes of an endpoint, as the spec lists them.
 fn documented(wire_name: &str) -> Vec<codegen::ir::ErrorVariant> {
-    let specs = codegen::load::load_dir(&codegen::workspace_root().join("specs")).unwrap();
-    let (api, _) = codegen::lower::lower(&specs).unwrap();
-    api.modules
-        .into_iter()
-        .filter_map(|m| m.endpoint)
-        .find(|e| e.wire_name == wire_name)
-        .unwrap()
-        .error
-        .variants
+    common::endpoint_ir(wire_name).error.variants
 }
 
 /// An error answer with this code, and a message that is not the documented one.

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use serde_json::{Value, json};
 use std::time::Duration;
 use wechat_api_client::wxopen::{
@@ -165,13 +167,7 @@ fn documented_errors() -> Vec<codegen::ir::ErrorVariant> {
 
 /// wxamplinkget as the generator's front end reads it from `specs/`.
 fn wxamplinkget_ir() -> codegen::ir::Endpoint {
-    let specs = codegen::load::load_dir(&codegen::workspace_root().join("specs")).unwrap();
-    let (api, _warnings) = codegen::lower::lower(&specs).unwrap();
-    api.modules
-        .into_iter()
-        .filter_map(|m| m.endpoint)
-        .find(|e| e.wire_name == "wxamplinkget")
-        .unwrap()
+    common::endpoint_ir("wxamplinkget")
 }
 
 #[tokio::test]

@@ -61,7 +61,7 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
             (_, Some(_)) => quote!(crate::Missing),
             (Presence::Optional, None) => quote!(None),
             (Presence::DefaultValue(_), None) => {
-                let function = format_ident!("default_{}", f.rust_name.trim_start_matches("r#"));
+                let function = super::model::default_fn_name(f);
                 quote!(#request_ty::#function())
             }
             _ => quote!(Default::default()),

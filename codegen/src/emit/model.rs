@@ -86,7 +86,7 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) ->
 }
 
 /// An associated function of its struct, so two structs' defaults cannot collide.
-fn default_fn_name(f: &FieldDef) -> proc_macro2::Ident {
+pub(crate) fn default_fn_name(f: &FieldDef) -> proc_macro2::Ident {
     format_ident!("default_{}", f.rust_name.trim_start_matches("r#"))
 }
 
