@@ -18,6 +18,7 @@ pub mod shape;
 pub mod source;
 pub mod spec;
 pub mod suggest;
+pub mod synthetic;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -35,21 +35,42 @@ struct Args {
 enum Command {
     /// Print the JSON Schema of the spec language (checked in as `specs/spec-language.schema.json`).
     Schema,
+    /// Write a synthetic spec set for benchmarks: N endpoints shaped like `wxamplinkget`, each
+    /// with its own types, the odd ones with a request body (see BENCHMARKS.md).
+    Synthetic {
+        /// How many endpoints.
+        #[arg(long, value_name = "N")]
+        endpoints: usize,
+        /// Spread the endpoints over this many groups (`g0`, `g1`, …); one group is `wxopen`.
+        #[arg(long, value_name = "G", default_value_t = 1)]
+        groups: usize,
+        /// The folder to write the specs into; it must be empty or absent.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Some(Command::Schema) = args.command {
-        return match codegen::schema::json() {
-            Ok(json) => {
-                print!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::FAILURE
-            }
-        };
+    match args.command {
+        Some(Command::Schema) => {
+            return match codegen::schema::json() {
+                Ok(json) => {
+                    print!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Synthetic {
+            endpoints,
+            groups,
+            out,
+        }) => return synthetic(endpoints, groups, &out),
+        None => {}
     }
     let root = codegen::workspace_root();
     let (targets, with_schema) = match (args.specs, args.crate_dir) {
@@ -166,6 +187,31 @@ fn write(output: &codegen::OutputDir) -> bool {
         Err(err) => {
             eprintln!("codegen: cannot write {}: {err}", out.display());
             false
+        }
+    }
+}
+
+fn synthetic(endpoints: usize, groups: usize, out: &std::path::Path) -> ExitCode {
+    // Old specs left in the folder would silently join the set and skew the figures.
+    let occupied = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied {
+        eprintln!(
+            "error: {} is not empty\n   = help: give a new folder, or remove this one first",
+            out.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    match codegen::synthetic::write(out, endpoints, groups) {
+        Ok(files) => {
+            eprintln!(
+                "codegen: wrote {files} synthetic spec files in {}",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: cannot write {}: {err}", out.display());
+            ExitCode::FAILURE
         }
     }
 }
