@@ -25,6 +25,8 @@ pub struct Module {
     pub children: Vec<ChildModule>,
     /// Types defined by the spec file: the endpoint's own first, then named types by name.
     pub types: Vec<TypeDef>,
+    /// The enums of the error sets the spec file defines, by name.
+    pub error_sets: Vec<ErrorSetEnum>,
     pub endpoint: Option<Endpoint>,
 }
 
@@ -183,10 +185,43 @@ pub struct ThirdParty {
     pub docs: String,
 }
 
-/// One error enum per endpoint: its own codes and those of the sets it includes.
+/// One error enum per endpoint: a variant per code of its own, and one per included set, which
+/// wraps the set's shared enum.
 #[derive(Debug, Clone)]
 pub struct ErrorEnum {
     pub rust_name: String,
+    /// Every code the endpoint documents, its own and its sets', sorted by code.
+    pub variants: Vec<ErrorVariant>,
+    /// The included sets, in the order the spec includes them.
+    pub sets: Vec<IncludedSet>,
+}
+
+impl ErrorEnum {
+    /// The endpoint's own codes: a variant each in its enum.
+    pub fn own_variants(&self) -> impl Iterator<Item = &ErrorVariant> {
+        self.variants.iter().filter(|v| v.from_set.is_none())
+    }
+}
+
+/// An error set an endpoint includes: a variant of the endpoint's enum wraps the set's enum.
+#[derive(Debug, Clone)]
+pub struct IncludedSet {
+    /// The set's name in the specs, e.g. `global`.
+    pub name: String,
+    /// The variant of the endpoint's enum, e.g. `Global`.
+    pub variant: String,
+    /// The set's shared enum, e.g. `GlobalError`, and the module that defines it.
+    pub enum_name: String,
+    pub module: Vec<String>,
+}
+
+/// The shared enum of an error set: a variant per code.
+#[derive(Debug, Clone)]
+pub struct ErrorSetEnum {
+    /// The set's name in the specs, e.g. `global`.
+    pub name: String,
+    pub rust_name: String,
+    pub docs: String,
     /// Sorted by code.
     pub variants: Vec<ErrorVariant>,
 }

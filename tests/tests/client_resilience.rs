@@ -6,6 +6,7 @@
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wechat_api_client::GlobalError;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{Client, ClientBuilder, Error, RetryPolicy};
 use wiremock::matchers::path;
@@ -96,7 +97,9 @@ async fn system_busy_forever_stops_at_the_attempt_bound() {
     assert!(
         matches!(
             error,
-            Error::Api(GetLinkedMiniProgramsError::SystemBusy { .. })
+            Error::Api(GetLinkedMiniProgramsError::Global(
+                GlobalError::SystemBusy { .. }
+            ))
         ),
         "{error:?}"
     );

@@ -7,6 +7,7 @@
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use wechat_api_client::GlobalError;
 use wechat_api_client::base::GetStableAccessTokenError;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{AccessToken, Client, Error, RetryPolicy, TokenSource, TokenSourceError};
@@ -126,7 +127,9 @@ async fn a_second_token_error_is_returned_after_exactly_two_requests() {
     assert!(
         matches!(
             error,
-            Error::Api(GetLinkedMiniProgramsError::InvalidCredential { .. })
+            Error::Api(GetLinkedMiniProgramsError::Global(
+                GlobalError::InvalidCredential { .. }
+            ))
         ),
         "{error:?}"
     );

@@ -7,9 +7,9 @@ use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::shop::{
-    CreateOrderError, CreateOrderRequest, ListOrdersRequest, OrderItem, OrderKind, OrderState,
+    CreateOrderRequest, ListOrdersRequest, OrderItem, OrderKind, OrderState,
 };
-use workspace_tests::{Client, Error, Money, RetryPolicy};
+use workspace_tests::{Client, CommonError, Error, Money, RetryPolicy};
 
 /// Sends each call once: these tests are about one answer (retries are tested in `client.rs`).
 fn client(server: &MockServer) -> Client {
@@ -92,9 +92,9 @@ async fn absent_fields_take_the_spec_defaults() {
 #[tokio::test]
 async fn a_code_from_the_included_set_and_an_own_code_map_to_variants() {
     for (code, expected) in [
-        (40001, "InvalidCredential"),
+        (40001, "Common(InvalidCredential"),
         (89001, "OutOfStock"),
-        (-1, "SystemBusy"),
+        (-1, "Common(SystemBusy"),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
@@ -110,7 +110,7 @@ async fn a_code_from_the_included_set_and_an_own_code_map_to_variants() {
         assert_eq!(api.code(), code);
         assert!(format!("{api:?}").starts_with(expected), "{api:?}");
     }
-    let braces = CreateOrderError::InvalidCredential {
+    let braces = CommonError::InvalidCredential {
         errmsg: "x".to_owned(),
     };
     assert_eq!(

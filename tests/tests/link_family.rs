@@ -120,8 +120,9 @@ fn assert_variant<E: ApiError + std::fmt::Debug>(
     };
     assert_eq!(api.code(), variant.code);
     let debug = format!("{api:?}");
+    let expected = common::debug_prefix(variant);
     assert!(
-        debug.starts_with(&format!("{} {{", variant.rust_name)) && debug.contains(errmsg),
+        debug.starts_with(&expected) && debug.contains(errmsg),
         "code {} became {debug}",
         variant.code
     );

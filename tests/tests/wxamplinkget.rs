@@ -187,7 +187,7 @@ async fn each_documented_errcode_maps_to_its_variant() {
         assert_eq!(api.code(), variant.code);
         assert_eq!(api.errmsg(), errmsg);
         assert!(
-            format!("{api:?}").starts_with(&format!("{} {{", variant.rust_name)),
+            format!("{api:?}").starts_with(&common::debug_prefix(&variant)),
             "code {} became {api:?}",
             variant.code
         );

@@ -86,10 +86,11 @@ fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
     });
     let endpoint = module.endpoint.as_ref().map(|e| {
         let builder = builder::emit_builder(&cx, e);
-        let error = errors::emit_error_enum(e);
+        let error = errors::emit_error_enum(&cx, e);
         let client = client::emit_method(e, builder::call_example(&cx, e));
         quote! { #builder #error #client }
     });
+    let error_sets = module.error_sets.iter().map(errors::emit_error_set_enum);
     let example = module.endpoint.as_ref().and_then(|e| {
         Some(example::emit_example_test(
             e,
@@ -101,6 +102,7 @@ fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
         #endpoint_docs
         #(#endpoint_types)*
         #endpoint
+        #(#error_sets)*
         #(#named_types)*
         #example
     }
@@ -144,19 +146,37 @@ impl ModuleCx<'_> {
                 let inner = self.type_tokens(inner);
                 quote!(Vec<#inner>)
             }
-            TypeRef::Named { rust_name, module } => {
-                let name = to_ident(rust_name);
-                if module.as_slice() == self.path {
-                    quote!(#name)
-                } else {
-                    // Spec modules are re-exported by their group, so the group path names it.
-                    let group = module[..module.len().saturating_sub(1)]
-                        .iter()
-                        .map(|m| to_ident(m));
-                    quote!(crate::api:: #(#group::)* #name)
-                }
-            }
+            TypeRef::Named { rust_name, module } => self.named_tokens(rust_name, module),
         }
+    }
+
+    /// A named type of the module at `module`, as this module's code names it.
+    pub fn named_tokens(&self, rust_name: &str, module: &[String]) -> TokenStream {
+        let name = to_ident(rust_name);
+        if module == self.path {
+            quote!(#name)
+        } else {
+            // Spec modules are re-exported by their group, so the group path names it.
+            let group = module[..module.len().saturating_sub(1)]
+                .iter()
+                .map(|m| to_ident(m));
+            quote!(crate::api:: #(#group::)* #name)
+        }
+    }
+
+    /// The same path as [`ModuleCx::named_tokens`], as text for a rustdoc link.
+    pub fn type_path(&self, rust_name: &str, module: &[String]) -> String {
+        if module == self.path {
+            return rust_name.to_owned();
+        }
+        let mut path = vec!["crate", "api"];
+        path.extend(
+            module[..module.len().saturating_sub(1)]
+                .iter()
+                .map(String::as_str),
+        );
+        path.push(rust_name);
+        path.join("::")
     }
 }
 

@@ -4,9 +4,10 @@ use super::registry::check_pascal;
 use super::{Cx, builder, docs_or, fields};
 use crate::ident::{self, Namespace};
 use crate::ir::{
-    Endpoint, ErrorEnum, ErrorVariant, HttpMethod, StructDef, ThirdParty, Token, TypeRef,
+    Endpoint, ErrorEnum, ErrorSetEnum, ErrorVariant, HttpMethod, IncludedSet, StructDef,
+    ThirdParty, Token, TypeRef,
 };
-use crate::spec::{self, EndpointSpec, ErrorCodeSpec, TokenKind};
+use crate::spec::{self, EndpointSpec, ErrorCodeSpec, ErrorSetSpec, TokenKind};
 use crate::suggest;
 use std::collections::BTreeMap;
 
@@ -221,15 +222,41 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
         .enumerate()
         .map(|(i, code)| (format!("endpoint.errors.codes[{i}]"), code, None));
     let mut included = Vec::new();
+    let mut sets = Vec::new();
     for (index, set_name) in e.errors.include.iter().enumerate() {
+        let at = format!("endpoint.errors.include[{index}]");
         match cx.registry.error_set(set_name) {
-            Some(set) => included.extend(set.codes.iter().map(|code| {
-                (
-                    format!("endpoint.errors.include[{index}]"),
-                    code,
-                    Some(set_name.clone()),
-                )
-            })),
+            Some(set) => {
+                included.extend(
+                    set.codes
+                        .iter()
+                        .map(|code| (at.clone(), code, Some(set_name.clone()))),
+                );
+                let (variant, enum_name, module) = (
+                    set.variant.clone(),
+                    set.enum_name.clone(),
+                    set.module.clone(),
+                );
+                // The set's codes are variants of its own enum; only its wrapping variant is
+                // a name of the endpoint's enum.
+                if let Err(earlier) = names.claim(&variant, format!("error set `{set_name}`")) {
+                    cx.error(
+                        at.clone(),
+                        format!("variant `{variant}` of error set `{set_name}` is already taken by {earlier}"),
+                        "include each set once",
+                    );
+                    broken = true;
+                }
+                if !fields::check_group(cx, &enum_name, &module, &at) {
+                    broken = true;
+                }
+                sets.push(IncludedSet {
+                    name: set_name.clone(),
+                    variant,
+                    enum_name,
+                    module,
+                });
+            }
             None => {
                 let known: Vec<&str> = cx.registry.error_set_names().collect();
                 cx.unknown_name(
@@ -313,7 +340,9 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
                 continue;
             }
         };
-        if let Err(earlier) = names.claim(&variant, format!("code {}", code.code)) {
+        if from_set.is_none()
+            && let Err(earlier) = names.claim(&variant, format!("code {}", code.code))
+        {
             cx.error(
                 format!("{at}.name"),
                 format!(
@@ -325,23 +354,7 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
             broken = true;
             continue;
         }
-        variants.push(ErrorVariant {
-            code: code.code,
-            rust_name: variant,
-            errmsg: code
-                .errmsg
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-            solution: code
-                .solution
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-            from_set,
-        });
+        variants.push(error_variant(code, variant, from_set));
     }
     variants.sort_by_key(|v| v.code);
     if broken {
@@ -350,8 +363,53 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
         Some(ErrorEnum {
             rust_name,
             variants,
+            sets,
         })
     }
+}
+
+fn error_variant(
+    code: &ErrorCodeSpec,
+    rust_name: String,
+    from_set: Option<String>,
+) -> ErrorVariant {
+    let text = |text: &Option<String>| {
+        text.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    ErrorVariant {
+        code: code.code,
+        rust_name,
+        errmsg: text(&code.errmsg),
+        solution: text(&code.solution),
+        from_set,
+    }
+}
+
+/// The shared enum of an error set this file defines, from the codes the registry checked;
+/// `None` when the registry rejected the set.
+pub fn lower_error_set(cx: &mut Cx<'_>, spec: &ErrorSetSpec) -> Option<ErrorSetEnum> {
+    let set = cx.registry.error_set(&spec.name)?;
+    // A set defined twice is reported by the registry; only its first definition is emitted.
+    if Some(&set.module) != cx.registry.module_of_file(cx.file).as_ref() {
+        return None;
+    }
+    let variants = set
+        .codes
+        .iter()
+        .map(|code| error_variant(code, code.name.clone(), Some(spec.name.clone())))
+        .collect();
+    Some(ErrorSetEnum {
+        name: spec.name.clone(),
+        rust_name: set.enum_name.clone(),
+        docs: docs_or(
+            spec.docs.as_deref(),
+            &format!("The codes of the `{}` error set.", spec.name),
+        ),
+        variants,
+    })
 }
 
 fn lower_example(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<String> {

@@ -354,17 +354,19 @@ fn yaml_inline(value: &Value) -> String {
 /// A group is a cargo feature of the generated crate: its types exist only with it on. So a spec
 /// may use the types of its own group and the shared ones (files at the top of the specs
 /// folder), never another group's.
-fn check_group(cx: &mut Cx<'_>, name: &str, defined_in: &[String], at: &str) {
+/// Whether a spec may use `name`, defined in module `defined_in`: only types of its own group or
+/// shared ones. Reports the problem when it may not.
+pub(super) fn check_group(cx: &mut Cx<'_>, name: &str, defined_in: &[String], at: &str) -> bool {
     let group_of = |module: &[String]| (module.len() > 1).then(|| module[0].clone());
     let Some(their_group) = group_of(defined_in) else {
-        return;
+        return true;
     };
     let our_group = cx
         .registry
         .module_of_file(cx.file)
         .and_then(|module| group_of(&module));
     if our_group.as_deref() == Some(their_group.as_str()) {
-        return;
+        return true;
     }
     let user = match &our_group {
         Some(group) => format!("a spec of group `{group}`"),
@@ -379,4 +381,5 @@ fn check_group(cx: &mut Cx<'_>, name: &str, defined_in: &[String], at: &str) {
             "move `{name}` to a spec file at the top of the specs folder, where every group can use it"
         ),
     );
+    false
 }

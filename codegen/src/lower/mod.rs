@@ -13,7 +13,9 @@ mod secrets;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
-use crate::ir::{Api, ChildModule, EnumDef, EnumRepr, EnumValue, Module, TypeDef, VariantDef};
+use crate::ir::{
+    Api, ChildModule, EnumDef, EnumRepr, EnumValue, ErrorSetEnum, Module, TypeDef, VariantDef,
+};
 use crate::load::LoadedSpec;
 use crate::spec::{TypeKind, TypeSpec};
 use registry::Registry;
@@ -134,7 +136,7 @@ impl Cx<'_> {
     }
 }
 
-/// The module of one spec file, or `None` when the file defines nothing to emit (error sets only).
+/// The module of one spec file, or `None` when the file defines nothing to emit.
 fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
     let mut types = Vec::new();
     let endpoint = spec
@@ -155,12 +157,23 @@ fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
         types.push(TypeDef::Struct(endpoint.response.clone()));
     }
     types.extend(named);
-    if types.is_empty() && endpoint.is_none() {
+    let mut error_sets: Vec<ErrorSetEnum> = spec
+        .spec
+        .error_sets
+        .iter()
+        .filter_map(|set| endpoint::lower_error_set(cx, set))
+        .collect();
+    error_sets.sort_by(|a, b| a.name.cmp(&b.name));
+    if types.is_empty() && endpoint.is_none() && error_sets.is_empty() {
         return None;
     }
     let module_name = cx.registry.module_of_file(cx.file)?;
     let docs = match &endpoint {
         Some(e) => format!("`{}`: {}", e.wire_name, e.summary),
+        None if types.is_empty() => format!(
+            "Error sets shared by the specs, from `{}`.",
+            cx.file.display()
+        ),
         None => format!("Types shared by the specs, from `{}`.", cx.file.display()),
     };
     Some(Module {
@@ -169,6 +182,7 @@ fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
         docs,
         children: Vec::new(),
         types,
+        error_sets,
         endpoint,
     })
 }
@@ -400,6 +414,7 @@ fn with_group_modules(files: Vec<Module>) -> Vec<Module> {
             docs,
             children: kids.into_iter().collect(),
             types: Vec::new(),
+            error_sets: Vec::new(),
             endpoint: None,
         });
     }

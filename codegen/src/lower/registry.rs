@@ -43,9 +43,17 @@ pub enum NamedKind {
     },
 }
 
+/// A set of error codes that endpoints include: one shared enum, which each including
+/// endpoint's error enum wraps in one variant, instead of a copy of every code.
 #[derive(Debug)]
 pub struct ErrorSet {
     pub codes: Vec<ErrorCodeSpec>,
+    /// The shared enum (`GlobalError` for `global`).
+    pub enum_name: String,
+    /// The variant that wraps it in an endpoint's error enum (`Global`).
+    pub variant: String,
+    /// The module that defines it, from the `api` root.
+    pub module: Vec<String>,
 }
 
 impl Registry {
@@ -181,6 +189,37 @@ impl Registry {
                 ));
                 continue;
             }
+            let variant = match ident::pascal(&set.name) {
+                Ok(variant) => variant,
+                Err(ident::NameError(message)) => {
+                    diagnostics.push(report(
+                        format!("{at}.name"),
+                        message,
+                        "name the set with letters, digits and `_`, such as `global`",
+                    ));
+                    continue;
+                }
+            };
+            // A set whose enum name is taken is still registered, so that the endpoints that
+            // include it are checked rather than reported as including an unknown set.
+            let enum_name = format!("{variant}Error");
+            if RESERVED_TYPES.contains(&enum_name.as_str()) {
+                diagnostics.push(report(
+                    format!("{at}.name"),
+                    format!(
+                        "the set's enum `{enum_name}` would hide a type the generated code uses"
+                    ),
+                    "rename the set",
+                ));
+            } else if let Err(earlier) =
+                type_names.claim(&enum_name, format!("the enum of error set `{}`", set.name))
+            {
+                diagnostics.push(report(
+                    format!("{at}.name"),
+                    format!("the set's enum `{enum_name}` is already taken by {earlier}"),
+                    "rename the set or the other type",
+                ));
+            }
             let mut codes = BTreeMap::new();
             let mut names = Namespace::default();
             let mut valid = Vec::with_capacity(set.codes.len());
@@ -223,8 +262,16 @@ impl Registry {
                 }
                 valid.push(code.clone());
             }
-            self.error_sets
-                .insert(set.name.clone(), ErrorSet { codes: valid });
+            valid.sort_by_key(|code| code.code);
+            self.error_sets.insert(
+                set.name.clone(),
+                ErrorSet {
+                    codes: valid,
+                    enum_name,
+                    variant,
+                    module: module.to_vec(),
+                },
+            );
         }
         if let Some(endpoint) = &spec.spec.endpoint {
             let method = match endpoint.method {

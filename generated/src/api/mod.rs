@@ -8,5 +8,9 @@
 #[cfg(feature = "base")]
 pub mod base;
 
+mod errors;
+
+pub use self::errors::*;
+
 #[cfg(feature = "wxopen")]
 pub mod wxopen;

@@ -5,6 +5,10 @@
 //!
 //! Each folder at the top is a cargo feature of the same name, all on by default; the spec files at the top of the specs folder are shared by every group.
 
+mod errors;
+
+pub use self::errors::*;
+
 mod money;
 
 pub use self::money::*;

@@ -108,136 +108,12 @@ impl LinkMiniProgramRequestBuilder<String, bool, bool> {
 
 /// The errors [`Client::link_mini_program`](crate::Client::link_mini_program) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
+/// The codes of the `global` error set arrive as `Global`, which wraps a [`GlobalError`](crate::api::GlobalError).
+///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LinkMiniProgramError {
-    /// `-1` system error: The system is busy; retry later.
-    ///
-    /// From the `global` error set.
-    #[error("errcode -1: {errmsg} (The system is busy; retry later.)")]
-    SystemBusy {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `40001` invalid credential: The access_token is invalid or not the latest, or the AppSecret used to get it is wrong. Check the AppSecret and that the call is made for the right account, then fetch a new token.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 40001: {errmsg} (The access_token is invalid or not the latest, or the AppSecret used to get it is wrong. Check the AppSecret and that the call is made for the right account, then fetch a new token.)"
-    )]
-    InvalidCredential {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `40014` invalid access_token: The access_token is malformed or invalid; fetch a new one.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 40014: {errmsg} (The access_token is malformed or invalid; fetch a new one.)"
-    )]
-    InvalidAccessToken {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `40164` invalid ip, not in whitelist: Add the calling server's IP address to the account's IP whitelist.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 40164: {errmsg} (Add the calling server's IP address to the account's IP whitelist.)"
-    )]
-    IpNotWhitelisted {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `41001` access_token missing: Pass the access_token query parameter.
-    ///
-    /// From the `global` error set.
-    #[error("errcode 41001: {errmsg} (Pass the access_token query parameter.)")]
-    AccessTokenMissing {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `42001` access_token expired: The access_token has expired (it lives 2 hours); fetch a new one.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 42001: {errmsg} (The access_token has expired (it lives 2 hours); fetch a new one.)"
-    )]
-    AccessTokenExpired {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `44002` empty post data: Send a JSON body, `{}` when the endpoint takes no parameters.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 44002: {errmsg} (Send a JSON body, `{{}}` when the endpoint takes no parameters.)"
-    )]
-    EmptyPostData {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `45009` reach max api daily quota limit: The daily call quota of this API is used up; wait for the next day or reset the quota.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 45009: {errmsg} (The daily call quota of this API is used up; wait for the next day or reset the quota.)"
-    )]
-    DailyQuotaReached {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `45011` api minute-quota reach limit: The per-minute call quota is used up; retry in the next minute.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 45011: {errmsg} (The per-minute call quota is used up; retry in the next minute.)"
-    )]
-    MinuteQuotaReached {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `47001` data format error: The request body is not valid JSON of the expected shape; check the request fields.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 47001: {errmsg} (The request body is not valid JSON of the expected shape; check the request fields.)"
-    )]
-    DataFormatError {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `48001` api unauthorized: The account has not been granted this API; check its permissions.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 48001: {errmsg} (The account has not been granted this API; check its permissions.)"
-    )]
-    ApiUnauthorized {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `61004` access clientip is not registered: Add the calling server's IP address to the platform's IP whitelist.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 61004: {errmsg} (Add the calling server's IP address to the platform's IP whitelist.)"
-    )]
-    ClientIpNotWhitelisted {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `61007` api is unauthorized to component: The account has not granted the permission set of this API to the third-party platform; ask the account to authorize it.
-    ///
-    /// From the `global` error set.
-    #[error(
-        "errcode 61007: {errmsg} (The account has not granted the permission set of this API to the third-party platform; ask the account to authorize it.)"
-    )]
-    ApiUnauthorizedToComponent {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
     /// `89007`: The Mini Program's link quota for this month is used up; try again next month.
     #[error(
         "errcode 89007: {errmsg} (The Mini Program's link quota for this month is used up; try again next month.)"
@@ -302,6 +178,9 @@ pub enum LinkMiniProgramError {
         /// The `errmsg` the server sent.
         errmsg: String,
     },
+    /// A code of the `global` error set.
+    #[error(transparent)]
+    Global(crate::api::GlobalError),
     /// A code no table documents.
     #[error("errcode {code}: {errmsg} (undocumented code)")]
     Undocumented {
@@ -316,19 +195,6 @@ impl LinkMiniProgramError {
     /// The `errcode` the server sent.
     pub fn code(&self) -> i64 {
         match self {
-            Self::SystemBusy { .. } => -1,
-            Self::InvalidCredential { .. } => 40001,
-            Self::InvalidAccessToken { .. } => 40014,
-            Self::IpNotWhitelisted { .. } => 40164,
-            Self::AccessTokenMissing { .. } => 41001,
-            Self::AccessTokenExpired { .. } => 42001,
-            Self::EmptyPostData { .. } => 44002,
-            Self::DailyQuotaReached { .. } => 45009,
-            Self::MinuteQuotaReached { .. } => 45011,
-            Self::DataFormatError { .. } => 47001,
-            Self::ApiUnauthorized { .. } => 48001,
-            Self::ClientIpNotWhitelisted { .. } => 61004,
-            Self::ApiUnauthorizedToComponent { .. } => 61007,
             Self::MiniProgramMonthlyLinkQuotaReached { .. } => 89007,
             Self::OverseasMiniProgram { .. } => 89008,
             Self::MiniProgramLinkLimitReached { .. } => 89009,
@@ -337,26 +203,15 @@ impl LinkMiniProgramError {
             Self::SameEntityMonthlyLimitReached { .. } => 89016,
             Self::DifferentEntityMonthlyLimitReached { .. } => 89017,
             Self::LinkPendingFromConsole { .. } => 89035,
+            Self::Global(error) => error.code(),
             Self::Undocumented { code, .. } => *code,
         }
     }
     /// The `errmsg` the server sent.
     pub fn errmsg(&self) -> &str {
         match self {
-            Self::SystemBusy { errmsg }
-            | Self::InvalidCredential { errmsg }
-            | Self::InvalidAccessToken { errmsg }
-            | Self::IpNotWhitelisted { errmsg }
-            | Self::AccessTokenMissing { errmsg }
-            | Self::AccessTokenExpired { errmsg }
-            | Self::EmptyPostData { errmsg }
-            | Self::DailyQuotaReached { errmsg }
-            | Self::MinuteQuotaReached { errmsg }
-            | Self::DataFormatError { errmsg }
-            | Self::ApiUnauthorized { errmsg }
-            | Self::ClientIpNotWhitelisted { errmsg }
-            | Self::ApiUnauthorizedToComponent { errmsg }
-            | Self::MiniProgramMonthlyLinkQuotaReached { errmsg }
+            Self::Global(error) => error.errmsg(),
+            Self::MiniProgramMonthlyLinkQuotaReached { errmsg }
             | Self::OverseasMiniProgram { errmsg }
             | Self::MiniProgramLinkLimitReached { errmsg }
             | Self::InvitationAlreadySent { errmsg }
@@ -370,55 +225,6 @@ impl LinkMiniProgramError {
     /// What the documentation says to do about this error, when it says anything.
     pub fn solution(&self) -> Option<&'static str> {
         match self {
-            Self::SystemBusy { .. } => Some("The system is busy; retry later."),
-            Self::InvalidCredential { .. } => {
-                Some(
-                    "The access_token is invalid or not the latest, or the AppSecret used to get it is wrong. Check the AppSecret and that the call is made for the right account, then fetch a new token.",
-                )
-            }
-            Self::InvalidAccessToken { .. } => {
-                Some("The access_token is malformed or invalid; fetch a new one.")
-            }
-            Self::IpNotWhitelisted { .. } => {
-                Some(
-                    "Add the calling server's IP address to the account's IP whitelist.",
-                )
-            }
-            Self::AccessTokenMissing { .. } => {
-                Some("Pass the access_token query parameter.")
-            }
-            Self::AccessTokenExpired { .. } => {
-                Some("The access_token has expired (it lives 2 hours); fetch a new one.")
-            }
-            Self::EmptyPostData { .. } => {
-                Some("Send a JSON body, `{}` when the endpoint takes no parameters.")
-            }
-            Self::DailyQuotaReached { .. } => {
-                Some(
-                    "The daily call quota of this API is used up; wait for the next day or reset the quota.",
-                )
-            }
-            Self::MinuteQuotaReached { .. } => {
-                Some("The per-minute call quota is used up; retry in the next minute.")
-            }
-            Self::DataFormatError { .. } => {
-                Some(
-                    "The request body is not valid JSON of the expected shape; check the request fields.",
-                )
-            }
-            Self::ApiUnauthorized { .. } => {
-                Some("The account has not been granted this API; check its permissions.")
-            }
-            Self::ClientIpNotWhitelisted { .. } => {
-                Some(
-                    "Add the calling server's IP address to the platform's IP whitelist.",
-                )
-            }
-            Self::ApiUnauthorizedToComponent { .. } => {
-                Some(
-                    "The account has not granted the permission set of this API to the third-party platform; ask the account to authorize it.",
-                )
-            }
             Self::MiniProgramMonthlyLinkQuotaReached { .. } => {
                 Some(
                     "The Mini Program's link quota for this month is used up; try again next month.",
@@ -457,6 +263,7 @@ impl LinkMiniProgramError {
                     "A link request started from the admin console is pending; it cannot be repeated through the API. Wait for it to be confirmed or refused.",
                 )
             }
+            Self::Global(error) => error.solution(),
             _ => None,
         }
     }
@@ -464,28 +271,11 @@ impl LinkMiniProgramError {
 
 impl crate::ApiError for LinkMiniProgramError {
     fn from_errcode(code: i64, errmsg: String) -> Self {
+        let errmsg = match crate::api::GlobalError::from_errcode(code, errmsg) {
+            Ok(error) => return Self::Global(error),
+            Err(errmsg) => errmsg,
+        };
         match code {
-            -1 => Self::SystemBusy { errmsg },
-            40001 => Self::InvalidCredential { errmsg },
-            40014 => Self::InvalidAccessToken { errmsg },
-            40164 => Self::IpNotWhitelisted { errmsg },
-            41001 => Self::AccessTokenMissing { errmsg },
-            42001 => Self::AccessTokenExpired { errmsg },
-            44002 => Self::EmptyPostData { errmsg },
-            45009 => Self::DailyQuotaReached { errmsg },
-            45011 => Self::MinuteQuotaReached { errmsg },
-            47001 => Self::DataFormatError { errmsg },
-            48001 => Self::ApiUnauthorized { errmsg },
-            61004 => {
-                Self::ClientIpNotWhitelisted {
-                    errmsg,
-                }
-            }
-            61007 => {
-                Self::ApiUnauthorizedToComponent {
-                    errmsg,
-                }
-            }
             89007 => {
                 Self::MiniProgramMonthlyLinkQuotaReached {
                     errmsg,

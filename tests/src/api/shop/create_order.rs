@@ -243,28 +243,12 @@ impl CreateOrderRequestBuilder<bool, String, Vec<OrderItem>> {
 
 /// The errors [`Client::create_order`](crate::Client::create_order) documents: a non-zero `errcode` and the `errmsg` sent with it.
 ///
+/// The codes of the `common` error set arrive as `Common`, which wraps a [`CommonError`](crate::api::CommonError).
+///
 /// Codes no table documents become `Undocumented`, which keeps the code and the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateOrderError {
-    /// `-1` system error: Retry later.
-    ///
-    /// From the `common` error set.
-    #[error("errcode -1: {errmsg} (Retry later.)")]
-    SystemBusy {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
-    /// `40001` invalid credential {with braces}: Fetch a new token; braces {like these} must survive formatting.
-    ///
-    /// From the `common` error set.
-    #[error(
-        "errcode 40001: {errmsg} (Fetch a new token; braces {{like these}} must survive formatting.)"
-    )]
-    InvalidCredential {
-        /// The `errmsg` the server sent.
-        errmsg: String,
-    },
     /// `89001` out of stock: Remove the item.
     #[error("errcode 89001: {errmsg} (Remove the item.)")]
     OutOfStock {
@@ -277,6 +261,9 @@ pub enum CreateOrderError {
         /// The `errmsg` the server sent.
         errmsg: String,
     },
+    /// A code of the `common` error set.
+    #[error(transparent)]
+    Common(crate::api::CommonError),
     /// A code no table documents.
     #[error("errcode {code}: {errmsg} (undocumented code)")]
     Undocumented {
@@ -291,19 +278,17 @@ impl CreateOrderError {
     /// The `errcode` the server sent.
     pub fn code(&self) -> i64 {
         match self {
-            Self::SystemBusy { .. } => -1,
-            Self::InvalidCredential { .. } => 40001,
             Self::OutOfStock { .. } => 89001,
             Self::PriceChanged { .. } => 89002,
+            Self::Common(error) => error.code(),
             Self::Undocumented { code, .. } => *code,
         }
     }
     /// The `errmsg` the server sent.
     pub fn errmsg(&self) -> &str {
         match self {
-            Self::SystemBusy { errmsg }
-            | Self::InvalidCredential { errmsg }
-            | Self::OutOfStock { errmsg }
+            Self::Common(error) => error.errmsg(),
+            Self::OutOfStock { errmsg }
             | Self::PriceChanged { errmsg }
             | Self::Undocumented { errmsg, .. } => errmsg,
         }
@@ -311,11 +296,8 @@ impl CreateOrderError {
     /// What the documentation says to do about this error, when it says anything.
     pub fn solution(&self) -> Option<&'static str> {
         match self {
-            Self::SystemBusy { .. } => Some("Retry later."),
-            Self::InvalidCredential { .. } => {
-                Some("Fetch a new token; braces {like these} must survive formatting.")
-            }
             Self::OutOfStock { .. } => Some("Remove the item."),
+            Self::Common(error) => error.solution(),
             _ => None,
         }
     }
@@ -323,9 +305,11 @@ impl CreateOrderError {
 
 impl crate::ApiError for CreateOrderError {
     fn from_errcode(code: i64, errmsg: String) -> Self {
+        let errmsg = match crate::api::CommonError::from_errcode(code, errmsg) {
+            Ok(error) => return Self::Common(error),
+            Err(errmsg) => errmsg,
+        };
         match code {
-            -1 => Self::SystemBusy { errmsg },
-            40001 => Self::InvalidCredential { errmsg },
             89001 => Self::OutOfStock { errmsg },
             89002 => Self::PriceChanged { errmsg },
             code => Self::Undocumented { code, errmsg },
