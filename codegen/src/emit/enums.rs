@@ -3,6 +3,7 @@
 //! Serde goes through the wire type (`i64` or `String`) with `from`/`into`, so decoding never
 //! fails on a new value and re-encoding writes back exactly what was received.
 
+use super::model::{serde_derives, test_serialize};
 use super::{docs, int_lit};
 use crate::ident::to_ident;
 use crate::ir::{EnumDef, EnumRepr, EnumValue};
@@ -11,10 +12,16 @@ use quote::quote;
 
 pub fn emit_enum(e: &EnumDef) -> TokenStream {
     let name = to_ident(&e.rust_name);
-    let docs = docs::outer(&format!(
-        "{}\n\nAn open enum: a value this client does not know decodes into `Unknown`, which keeps it, so it is sent back unchanged.",
-        e.docs
-    ));
+    let openness = match (e.wire.sent, e.wire.received) {
+        (true, false) => "`Unknown` sends a value the spec does not document.",
+        (false, true) => {
+            "a value this client does not know decodes into `Unknown`, which keeps it."
+        }
+        _ => {
+            "a value this client does not know decodes into `Unknown`, which keeps it, so it is sent back unchanged."
+        }
+    };
+    let docs = docs::outer(&format!("{}\n\nAn open enum: {openness}", e.docs));
     let (wire_ty, derives, wire_name) = match e.repr {
         EnumRepr::Integer => (
             quote!(i64),
@@ -53,10 +60,23 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
         EnumRepr::Integer => (quote!(match value), quote!(Unknown(i64))),
         EnumRepr::String => (quote!(match value.as_str()), quote!(Unknown(String))),
     };
+    let serde = serde_derives(e.wire);
+    let test_serialize = test_serialize(e.wire);
+    // `from` serves `Deserialize` and `into` serves `Serialize`: each only where derived (a
+    // received-only enum is still encoded by the example's round-trip test).
+    let serde_args = match (e.wire.sent, e.wire.received) {
+        (true, false) => quote!(#[serde(into = #wire_name)]),
+        (false, true) => quote! {
+            #[serde(from = #wire_name)]
+            #[cfg_attr(test, serde(into = #wire_name))]
+        },
+        _ => quote!(#[serde(from = #wire_name, into = #wire_name)]),
+    };
     quote! {
         #docs
-        #[derive(#derives, serde::Serialize, serde::Deserialize)]
-        #[serde(from = #wire_name, into = #wire_name)]
+        #[derive(#derives, #serde)]
+        #test_serialize
+        #serde_args
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -2,7 +2,7 @@
 
 use super::{ModuleCx, docs};
 use crate::ident::to_ident;
-use crate::ir::{DefaultValue, Endpoint, FieldDef, Presence, StructDef, TypeRef};
+use crate::ir::{DefaultValue, Endpoint, FieldDef, Presence, StructDef, TypeRef, WireUse};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -23,12 +23,22 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         .iter()
         .any(|f| matches!(f.presence, Presence::DefaultValue(_)));
     let derive_default = (s.all_fields_optional && !has_value_defaults).then(|| quote!(Default,));
-    let default_fns: Vec<_> = s.fields.iter().filter_map(|f| default_fn(cx, f)).collect();
-    let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
     let default_impl = (s.all_fields_optional && has_value_defaults).then(|| manual_default(s));
+    // The default functions serve decoding, the `Default` impl and the request's builder; a type
+    // that is only sent and has neither has no caller for them.
+    let is_request = endpoint.is_some_and(|e| e.request.rust_name == s.rust_name);
+    let default_fns: Vec<_> = if s.wire.received || default_impl.is_some() || is_request {
+        s.fields.iter().filter_map(|f| default_fn(cx, f)).collect()
+    } else {
+        Vec::new()
+    };
+    let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
+    let serde = serde_derives(s.wire);
+    let test_serialize = test_serialize(s.wire);
     quote! {
         #docs
-        #[derive(Debug, Clone, #derive_default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, #derive_default PartialEq, #serde)]
+        #test_serialize
         pub struct #name {
             #(#fields)*
         }
@@ -58,13 +68,18 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) ->
             Presence::Required if flag => args.push(quote!(with = "crate::runtime::flag")),
             Presence::Required => {}
             Presence::Optional => {
+                if flag && s.wire.received {
+                    args.push(quote!(default));
+                }
                 if flag {
-                    args.push(quote!(default, with = "crate::runtime::flag::option"));
+                    args.push(quote!(with = "crate::runtime::flag::option"));
                 }
                 args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
+            // Defaults only matter when decoding: a type that is only sent leaves them out.
             Presence::DefaultZero | Presence::DefaultValue(_) => {
                 match &f.presence {
+                    _ if !s.wire.received => {}
                     Presence::DefaultValue(_) => {
                         let path = format!("{}::{}", s.rust_name, default_fn_name(f));
                         args.push(quote!(default = #path));
@@ -142,4 +157,19 @@ fn manual_default(s: &StructDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The serde derives of a type that crosses the wire as `wire` says.
+pub(crate) fn serde_derives(wire: WireUse) -> TokenStream {
+    match (wire.sent, wire.received) {
+        (true, false) => quote!(serde::Serialize),
+        (false, true) => quote!(serde::Deserialize),
+        _ => quote!(serde::Serialize, serde::Deserialize),
+    }
+}
+
+/// A type that is only received is still encoded by the example's round-trip test, which checks
+/// that decoding drops nothing.
+pub(crate) fn test_serialize(wire: WireUse) -> Option<TokenStream> {
+    (!wire.sent).then(|| quote!(#[cfg_attr(test, derive(serde::Serialize))]))
 }

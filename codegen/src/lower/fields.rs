@@ -3,7 +3,7 @@
 use super::registry::NamedKind;
 use super::{Cx, docs_or, is_blank};
 use crate::ident::{self, Namespace};
-use crate::ir::{DefaultValue, FieldDef, Presence, StructDef, TypeRef};
+use crate::ir::{DefaultValue, FieldDef, Presence, StructDef, TypeRef, WireUse};
 use crate::spec::FieldSpec;
 use crate::suggest;
 use serde_yaml::Value;
@@ -64,6 +64,8 @@ pub fn lower_located_struct(
         docs,
         fields: lowered,
         all_fields_optional,
+        // Decided once every endpoint is lowered, by `wire::mark_wire_use`.
+        wire: WireUse::default(),
     })
 }
 

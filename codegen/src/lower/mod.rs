@@ -10,11 +10,13 @@ mod endpoint;
 mod fields;
 mod registry;
 mod secrets;
+mod wire;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
 use crate::ir::{
     Api, ChildModule, EnumDef, EnumRepr, EnumValue, ErrorSetEnum, Module, TypeDef, VariantDef,
+    WireUse,
 };
 use crate::load::LoadedSpec;
 use crate::spec::{TypeKind, TypeSpec};
@@ -70,6 +72,7 @@ fn lower_some(specs: &[LoadedSpec], all_files: bool) -> Result<(Api, Diagnostics
         return Err(diagnostics);
     }
     secrets::mark_secret_fields(&mut modules);
+    wire::mark_wire_use(&mut modules);
     let api = Api {
         modules: with_group_modules(modules),
     };
@@ -346,6 +349,7 @@ fn lower_enum(
         docs,
         repr,
         variants,
+        wire: WireUse::default(),
     })
 }
 

@@ -4,17 +4,10 @@
 //! Types shared by the specs, from `money.yaml`.
 
 /// An amount of money.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Money {
     /// In cents.
     pub amount: i64,
     /// ISO 4217 code.
-    #[serde(default = "Money::default_currency")]
     pub currency: String,
-}
-
-impl Money {
-    fn default_currency() -> String {
-        "CNY".to_owned()
-    }
 }

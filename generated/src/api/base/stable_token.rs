@@ -6,7 +6,7 @@
 //! `POST https://api.weixin.qq.com/cgi-bin/stable_token`, without a token. See the [official documentation](https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken.html).
 
 /// The request of [`Client::get_stable_access_token`](crate::Client::get_stable_access_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GetStableAccessTokenRequest {
     /// Always `client_credential`.
     pub grant_type: String,
@@ -21,7 +21,8 @@ pub struct GetStableAccessTokenRequest {
 }
 
 /// The response of [`Client::get_stable_access_token`](crate::Client::get_stable_access_token) when `errcode` is 0.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GetStableAccessTokenResponse {
     /// The access token (up to 512 characters).
     pub access_token: crate::Secret,

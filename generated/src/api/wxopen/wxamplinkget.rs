@@ -6,11 +6,12 @@
 //! `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxamplinkget`, the token (`access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/getLinkMiniprogram.html).
 
 /// The request of [`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct GetLinkedMiniProgramsRequest {}
 
 /// The response of [`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs) when `errcode` is 0.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GetLinkedMiniProgramsResponse {
     /// The Mini Programs linked to the account.
     #[serde(default)]
@@ -125,9 +126,11 @@ impl crate::Client {
 
 /// A capability reported in `func_infos`.
 ///
-/// An open enum: a value this client does not know decodes into `Unknown`, which keeps it, so it is sent back unchanged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "i64", into = "i64")]
+/// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(from = "i64")]
+#[cfg_attr(test, serde(into = "i64"))]
 #[non_exhaustive]
 pub enum FuncId {
     /// WeChat verification ("微信认证"). (wire value `1`)
@@ -159,7 +162,8 @@ impl From<FuncId> for i64 {
 }
 
 /// Whether one capability (WeChat verification or WeChat Pay) is opened for a Mini Program.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct FuncInfo {
     /// Which capability this entry describes.
     pub id: FuncId,
@@ -178,9 +182,11 @@ pub struct FuncInfo {
 
 /// How a Mini Program came to be linked. Not in the official table; more values may appear.
 ///
-/// An open enum: a value this client does not know decodes into `Unknown`, which keeps it, so it is sent back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+/// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(from = "String")]
+#[cfg_attr(test, serde(into = "String"))]
 #[non_exhaustive]
 pub enum LinkSource {
     /// Linked the ordinary way. (wire value `"SOURCE_NORMAL"`)
@@ -221,9 +227,11 @@ impl From<LinkSource> for String {
 
 /// The state of a link between an Official Account and a Mini Program.
 ///
-/// An open enum: a value this client does not know decodes into `Unknown`, which keeps it, so it is sent back unchanged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "i64", into = "i64")]
+/// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(from = "i64")]
+#[cfg_attr(test, serde(into = "i64"))]
 #[non_exhaustive]
 pub enum LinkStatus {
     /// Linked. (wire value `1`)
@@ -265,7 +273,8 @@ impl From<LinkStatus> for i64 {
 /// A Mini Program linked to the Official Account, or a link waiting for confirmation.
 ///
 /// Only `status` is always present: items that are not linked carry few fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LinkedMiniProgram {
     /// The state of the link.
     pub status: LinkStatus,
@@ -318,7 +327,8 @@ pub struct LinkedMiniProgram {
 }
 
 /// The list of Mini Programs linked to an Official Account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LinkedMiniPrograms {
     /// One entry per linked (or pending, or refused) Mini Program.
     #[serde(default)]

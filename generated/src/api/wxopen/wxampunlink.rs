@@ -6,14 +6,15 @@
 //! `POST https://api.weixin.qq.com/cgi-bin/wxopen/wxampunlink`, the token (`access_token`) in query parameter `access_token`. See the [official documentation](https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/officalaccount-management/link-miniprogram/unlinkMiniprogram.html).
 
 /// The request of [`Client::unlink_mini_program`](crate::Client::unlink_mini_program).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnlinkMiniProgramRequest {
     /// The appid of the linked Mini Program to unlink.
     pub appid: String,
 }
 
 /// Nothing beyond `errcode` and `errmsg`; the link stays until the Official Account's administrator confirms.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct UnlinkMiniProgramResponse {}
 
 impl UnlinkMiniProgramRequest {

@@ -6,7 +6,7 @@
 //! `POST https://api.example.com/shop/addnote`, the token (`access_token`) in query parameter `access_token`. See the [official documentation](https://example.com/docs/shop/addnote).
 
 /// The request of [`Client::add_note`](crate::Client::add_note).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AddNoteRequest {
     /// The note; none is sent when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -14,7 +14,8 @@ pub struct AddNoteRequest {
 }
 
 /// The response of [`Client::add_note`](crate::Client::add_note) when `errcode` is 0.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AddNoteResponse {}
 
 impl AddNoteRequest {

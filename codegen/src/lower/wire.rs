@@ -1,0 +1,74 @@
+//! Which ways each type crosses the wire: sent in a request, received in a response, or both.
+//!
+//! The emitters derive `Serialize` only for what is sent and `Deserialize` only for what is
+//! received. Serde's derives are most of the code rustc checks in a generated crate, so deriving
+//! only the used half is the cheapest large cut of its compile time.
+
+use crate::ir::{Module, StructDef, TypeDef, TypeRef, WireUse};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Sets `wire` of every struct and enum in `modules`. Names are unique across the API, so types
+/// are keyed by Rust name. A type no endpoint reaches is marked both ways: a user may still
+/// send or store it.
+pub fn mark_wire_use(modules: &mut [Module]) {
+    let structs: BTreeMap<String, StructDef> = modules
+        .iter()
+        .flat_map(|module| &module.types)
+        .filter_map(|ty| match ty {
+            TypeDef::Struct(def) => Some((def.rust_name.clone(), def.clone())),
+            TypeDef::Enum(_) => None,
+        })
+        .collect();
+    let mut sent = BTreeSet::new();
+    let mut received = BTreeSet::new();
+    for endpoint in modules.iter().filter_map(|m| m.endpoint.as_ref()) {
+        reach(&endpoint.request.rust_name, &structs, &mut sent);
+        reach(&endpoint.response.rust_name, &structs, &mut received);
+    }
+    let use_of = |name: &str| {
+        let wire = WireUse {
+            sent: sent.contains(name),
+            received: received.contains(name),
+        };
+        if wire == WireUse::default() {
+            WireUse {
+                sent: true,
+                received: true,
+            }
+        } else {
+            wire
+        }
+    };
+    for module in modules {
+        for ty in &mut module.types {
+            match ty {
+                TypeDef::Struct(def) => def.wire = use_of(&def.rust_name),
+                TypeDef::Enum(def) => def.wire = use_of(&def.rust_name),
+            }
+        }
+        if let Some(endpoint) = &mut module.endpoint {
+            endpoint.request.wire = use_of(&endpoint.request.rust_name);
+            endpoint.response.wire = use_of(&endpoint.response.rust_name);
+        }
+    }
+}
+
+/// Adds `name` and every type its fields reach, at any depth, to `found`.
+fn reach(name: &str, structs: &BTreeMap<String, StructDef>, found: &mut BTreeSet<String>) {
+    // `found` doubles as the visited set, which ends the walk at types that contain themselves.
+    if !found.insert(name.to_owned()) {
+        return;
+    }
+    let Some(def) = structs.get(name) else {
+        return;
+    };
+    for field in &def.fields {
+        let mut ty = &field.ty;
+        while let TypeRef::Array(inner) = ty {
+            ty = inner;
+        }
+        if let TypeRef::Named { rust_name, .. } = ty {
+            reach(rust_name, structs, found);
+        }
+    }
+}
