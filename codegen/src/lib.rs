@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod manifest;
+pub mod parallel;
 pub mod schema;
 pub mod shape;
 pub mod source;

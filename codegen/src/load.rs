@@ -54,18 +54,25 @@ pub fn load_dir_partially(specs_dir: &Path) -> (Vec<LoadedSpec>, Diagnostics) {
         return (Vec::new(), diagnostics);
     }
     files.sort();
+    let loaded = crate::parallel::map(&files, |rel_path| {
+        match std::fs::read_to_string(specs_dir.join(rel_path)) {
+            Ok(text) => parse(rel_path, &text),
+            Err(err) => {
+                let mut problem = Diagnostics::default();
+                problem.push(Diagnostic::new(
+                    rel_path,
+                    "",
+                    format!("cannot read the file: {err}"),
+                ));
+                Err(problem)
+            }
+        }
+    });
     let mut specs = Vec::with_capacity(files.len());
-    for rel_path in files {
-        match std::fs::read_to_string(specs_dir.join(&rel_path)) {
-            Ok(text) => match parse(&rel_path, &text) {
-                Ok(spec) => specs.push(spec),
-                Err(problems) => diagnostics.extend(problems),
-            },
-            Err(err) => diagnostics.push(Diagnostic::new(
-                &rel_path,
-                "",
-                format!("cannot read the file: {err}"),
-            )),
+    for result in loaded {
+        match result {
+            Ok(spec) => specs.push(spec),
+            Err(problems) => diagnostics.extend(problems),
         }
     }
     (specs, diagnostics.sorted())

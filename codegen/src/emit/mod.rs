@@ -25,8 +25,8 @@ use std::path::PathBuf;
 /// Every output file, sorted by path. `specs_label` names the specs folder in the headers
 /// (`specs`). Fails only if the generator itself produced invalid Rust.
 pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<OutputFile>, String> {
-    let mut files = Vec::with_capacity(api.modules.len());
-    for module in &api.modules {
+    // Each module is emitted and formatted on one thread: token streams cannot cross threads.
+    let emitted = crate::parallel::map(&api.modules, |module| {
         let tokens = emit_module(module, crate_name);
         let source = match &module.spec_file {
             Some(spec) => format!(
@@ -35,12 +35,12 @@ pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<Ou
             ),
             None => format!("the folders of {specs_label}/ (module index)"),
         };
-        let contents = format_file(tokens, &source)?;
-        files.push(OutputFile {
+        Ok(OutputFile {
             path: output_path(module),
-            contents,
-        });
-    }
+            contents: format_file(tokens, &source)?,
+        })
+    });
+    let mut files = emitted.into_iter().collect::<Result<Vec<_>, String>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
