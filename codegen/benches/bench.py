@@ -82,7 +82,7 @@ def our_workspace(n):
     (ws / "Cargo.toml").write_text(manifest)
     shutil.copy(ROOT / "Cargo.lock", ws / "Cargo.lock")
     shutil.copy(ROOT / "README.md", ws / "README.md")
-    for part in ["Cargo.toml", "src", "examples", "tests"]:
+    for part in ["Cargo.toml", "src", "examples", "tests", "benches"]:
         source = ROOT / "generated" / part
         if source.is_dir():
             shutil.copytree(source, crate / part)

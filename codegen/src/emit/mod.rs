@@ -6,6 +6,7 @@
 
 mod builder;
 mod client;
+mod decode;
 mod docs;
 mod enums;
 mod errors;

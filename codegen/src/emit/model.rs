@@ -33,17 +33,33 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         Vec::new()
     };
     let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
-    let serde = serde_derives(s.wire);
+    // A received struct with fields decodes through the runtime (`super::decode`); an empty
+    // one keeps the derive, which is as small as a hand-made impl.
+    let decode =
+        (s.wire.received && !s.fields.is_empty()).then(|| super::decode::emit_decode(cx, s));
+    let wire = WireUse {
+        received: s.wire.received && decode.is_none(),
+        ..s.wire
+    };
+    let serde = match (wire.sent, wire.received) {
+        (false, false) => None,
+        _ => Some(serde_derives(wire)),
+    };
+    let derives = match serde {
+        Some(serde) => quote!(Debug, Clone, #derive_default PartialEq, #serde),
+        None => quote!(Debug, Clone, #derive_default PartialEq),
+    };
     let test_serialize = test_serialize(s.wire);
     quote! {
         #docs
-        #[derive(Debug, Clone, #derive_default PartialEq, #serde)]
+        #[derive(#derives)]
         #test_serialize
         pub struct #name {
             #(#fields)*
         }
         #default_impl
         #default_fns
+        #decode
     }
 }
 
@@ -65,34 +81,31 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) ->
     } else {
         let flag = f.ty == TypeRef::Flag;
         match &f.presence {
-            Presence::Required if flag => args.push(quote!(with = "crate::runtime::flag")),
+            Presence::Required if flag => {
+                args.push(quote!(serialize_with = "crate::runtime::flag::serialize"))
+            }
             Presence::Required => {}
             Presence::Optional => {
-                if flag && s.wire.received {
-                    args.push(quote!(default));
-                }
                 if flag {
-                    args.push(quote!(with = "crate::runtime::flag::option"));
+                    args.push(quote!(
+                        serialize_with = "crate::runtime::flag::option::serialize"
+                    ));
                 }
                 args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
-            // Defaults only matter when decoding: a type that is only sent leaves them out.
-            Presence::DefaultZero | Presence::DefaultValue(_) => {
-                match &f.presence {
-                    _ if !s.wire.received => {}
-                    Presence::DefaultValue(_) => {
-                        let path = format!("{}::{}", s.rust_name, default_fn_name(f));
-                        args.push(quote!(default = #path));
-                    }
-                    _ => args.push(quote!(default)),
-                }
-                if flag {
-                    args.push(quote!(with = "crate::runtime::flag"));
-                }
+            // Defaults act when decoding, which `super::decode` does: nothing to say to serde.
+            Presence::DefaultZero | Presence::DefaultValue(_) if flag => {
+                args.push(quote!(serialize_with = "crate::runtime::flag::serialize"));
             }
+            Presence::DefaultZero | Presence::DefaultValue(_) => {}
         }
     }
-    let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+    // These attributes only serve `Serialize`, which a received-only type derives in tests.
+    let serde = match (args.is_empty(), s.wire.sent) {
+        (true, _) => None,
+        (false, true) => Some(quote!(#[serde(#(#args),*)])),
+        (false, false) => Some(quote!(#[cfg_attr(test, serde(#(#args),*))])),
+    };
     quote! {
         #docs
         #serde
@@ -105,7 +118,8 @@ pub(crate) fn default_fn_name(f: &FieldDef) -> proc_macro2::Ident {
     format_ident!("default_{}", f.rust_name.trim_start_matches("r#"))
 }
 
-/// A function serde calls for a field whose spec default is not the type's zero value.
+/// The value of a field whose spec default is not its type's zero value, for decoding, the
+/// `Default` impl and the request builder.
 fn default_fn(cx: &ModuleCx<'_>, f: &FieldDef) -> Option<TokenStream> {
     let Presence::DefaultValue(value) = &f.presence else {
         return None;

@@ -15,6 +15,16 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     deserializer.deserialize_any(FlagVisitor)
 }
 
+/// A flag as a value of its own: how a struct decoded by [`super::de`] reads a flag field
+/// (`Option<Flag>` for an optional one, where `null` is `None`).
+pub(crate) struct Flag(pub(crate) bool);
+
+impl<'de> serde::Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize(deserializer).map(Flag)
+    }
+}
+
 /// For `Option<bool>` fields: `#[serde(default, with = "crate::runtime::flag::option")]`.
 pub(crate) mod option {
     use super::FlagVisitor;

@@ -9,6 +9,11 @@
 mod builder;
 mod call;
 mod client;
+#[allow(
+    dead_code,
+    reason = "a crate whose specs receive no object does not decode one"
+)]
+pub(crate) mod de;
 pub mod domain;
 mod error;
 #[allow(

@@ -21,13 +21,49 @@ pub struct GetStableAccessTokenRequest {
 }
 
 /// The response of [`Client::get_stable_access_token`](crate::Client::get_stable_access_token) when `errcode` is 0.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct GetStableAccessTokenResponse {
     /// The access token (up to 512 characters).
     pub access_token: crate::Secret,
     /// How many seconds the token stays valid from now (at most 7200).
     pub expires_in: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for GetStableAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for GetStableAccessTokenResponse {
+    const NAME: &'static str = "GetStableAccessTokenResponse";
+    const FIELDS: &'static [&'static str] = &["access_token", "expires_in"];
+    type Slots = (Option<crate::Secret>, Option<i64>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            _ => {}
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            access_token: crate::runtime::de::required(slots.0, "access_token")?,
+            expires_in: crate::runtime::de::required(slots.1, "expires_in")?,
+        })
+    }
 }
 
 impl GetStableAccessTokenRequest {

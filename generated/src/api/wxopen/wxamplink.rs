@@ -11,10 +11,10 @@ pub struct LinkMiniProgramRequest {
     /// The appid of the Mini Program to link.
     pub appid: String,
     /// Whether to notify the Official Account's followers of the link by template message.
-    #[serde(with = "crate::runtime::flag")]
+    #[serde(serialize_with = "crate::runtime::flag::serialize")]
     pub notify_users: bool,
     /// Whether to show the Mini Program on the Official Account's profile page.
-    #[serde(with = "crate::runtime::flag")]
+    #[serde(serialize_with = "crate::runtime::flag::serialize")]
     pub show_profile: bool,
 }
 

@@ -10,12 +10,44 @@
 pub struct GetLinkedMiniProgramsRequest {}
 
 /// The response of [`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs) when `errcode` is 0.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct GetLinkedMiniProgramsResponse {
     /// The Mini Programs linked to the account.
-    #[serde(default)]
     pub wxopens: LinkedMiniPrograms,
+}
+
+impl<'de> serde::Deserialize<'de> for GetLinkedMiniProgramsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for GetLinkedMiniProgramsResponse {
+    const NAME: &'static str = "GetLinkedMiniProgramsResponse";
+    const FIELDS: &'static [&'static str] = &["wxopens"];
+    type Slots = (Option<LinkedMiniPrograms>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if index == 0 {
+            slots.0 = Some(map.next_value()?);
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            wxopens: slots.0.unwrap_or_default(),
+        })
+    }
 }
 
 /// The errors [`Client::get_linked_mini_programs`](crate::Client::get_linked_mini_programs) documents: a non-zero `errcode` and the `errmsg` sent with it.
@@ -162,22 +194,68 @@ impl From<FuncId> for i64 {
 }
 
 /// Whether one capability (WeChat verification or WeChat Pay) is opened for a Mini Program.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct FuncInfo {
     /// Which capability this entry describes.
     pub id: FuncId,
     /// Whether the capability is opened (wire `status`, 1 opened, 0 not).
-    #[serde(
-        rename = "status",
-        default,
-        with = "crate::runtime::flag::option",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        test,
+        serde(
+            rename = "status",
+            serialize_with = "crate::runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub opened: Option<bool>,
     /// The capability's display name, in Chinese ("微信认证" or "微信支付").
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for FuncInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for FuncInfo {
+    const NAME: &'static str = "FuncInfo";
+    const FIELDS: &'static [&'static str] = &["id", "status", "name"];
+    type Slots = (Option<FuncId>, Option<Option<bool>>, Option<Option<String>>);
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => {
+                slots.1 = Some(
+                    map
+                        .next_value::<Option<crate::runtime::flag::Flag>>()?
+                        .map(|flag| flag.0),
+                );
+            }
+            2 => slots.2 = Some(map.next_value()?),
+            _ => {}
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: crate::runtime::de::required(slots.0, "id")?,
+            opened: slots.1.flatten(),
+            name: slots.2.flatten(),
+        })
+    }
 }
 
 /// How a Mini Program came to be linked. Not in the official table; more values may appear.
@@ -273,66 +351,204 @@ impl From<LinkStatus> for i64 {
 /// A Mini Program linked to the Official Account, or a link waiting for confirmation.
 ///
 /// Only `status` is always present: items that are not linked carry few fields.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct LinkedMiniProgram {
     /// The state of the link.
     pub status: LinkStatus,
     /// The Mini Program's original id (`gh_…`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// The Mini Program's appid. Documented, but absent from real responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub appid: Option<String>,
     /// The Mini Program's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub nickname: Option<String>,
     /// The URL of the Mini Program's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub headimg_url: Option<String>,
     /// Whether the Mini Program is shown on the Official Account's admin page.
-    #[serde(
-        default,
-        with = "crate::runtime::flag::option",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        test,
+        serde(
+            serialize_with = "crate::runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub selected: Option<bool>,
     /// Whether the Mini Program is shown among "nearby Mini Programs".
-    #[serde(
-        default,
-        with = "crate::runtime::flag::option",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        test,
+        serde(
+            serialize_with = "crate::runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub nearby_display_status: Option<bool>,
     /// Whether the Mini Program has been published.
-    #[serde(
-        default,
-        with = "crate::runtime::flag::option",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        test,
+        serde(
+            serialize_with = "crate::runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub released: Option<bool>,
     /// The Mini Program's e-mail address; may be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Whether WeChat verification and WeChat Pay are opened for the Mini Program; may be empty.
     /// (The translated documentation calls this `func_News`; the wire name is `func_infos`.)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub func_infos: Option<Vec<FuncInfo>>,
     /// How the Mini Program came to be linked. Not in the official table; seen in traffic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<LinkSource>,
     /// Not in the official table; values 0, 1 and 3 are seen in traffic, meaning undocumented.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub copy_verify_status: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for LinkedMiniProgram {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for LinkedMiniProgram {
+    const NAME: &'static str = "LinkedMiniProgram";
+    const FIELDS: &'static [&'static str] = &[
+        "status",
+        "username",
+        "appid",
+        "nickname",
+        "headimg_url",
+        "selected",
+        "nearby_display_status",
+        "released",
+        "email",
+        "func_infos",
+        "source",
+        "copy_verify_status",
+    ];
+    type Slots = (
+        Option<LinkStatus>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<bool>>,
+        Option<Option<bool>>,
+        Option<Option<bool>>,
+        Option<Option<String>>,
+        Option<Option<Vec<FuncInfo>>>,
+        Option<Option<LinkSource>>,
+        Option<Option<i64>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None, None)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            2 => slots.2 = Some(map.next_value()?),
+            3 => slots.3 = Some(map.next_value()?),
+            4 => slots.4 = Some(map.next_value()?),
+            5 => {
+                slots.5 = Some(
+                    map
+                        .next_value::<Option<crate::runtime::flag::Flag>>()?
+                        .map(|flag| flag.0),
+                );
+            }
+            6 => {
+                slots.6 = Some(
+                    map
+                        .next_value::<Option<crate::runtime::flag::Flag>>()?
+                        .map(|flag| flag.0),
+                );
+            }
+            7 => {
+                slots.7 = Some(
+                    map
+                        .next_value::<Option<crate::runtime::flag::Flag>>()?
+                        .map(|flag| flag.0),
+                );
+            }
+            8 => slots.8 = Some(map.next_value()?),
+            9 => slots.9 = Some(map.next_value()?),
+            10 => slots.10 = Some(map.next_value()?),
+            11 => slots.11 = Some(map.next_value()?),
+            _ => {}
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            status: crate::runtime::de::required(slots.0, "status")?,
+            username: slots.1.flatten(),
+            appid: slots.2.flatten(),
+            nickname: slots.3.flatten(),
+            headimg_url: slots.4.flatten(),
+            selected: slots.5.flatten(),
+            nearby_display_status: slots.6.flatten(),
+            released: slots.7.flatten(),
+            email: slots.8.flatten(),
+            func_infos: slots.9.flatten(),
+            source: slots.10.flatten(),
+            copy_verify_status: slots.11.flatten(),
+        })
+    }
+}
+
 /// The list of Mini Programs linked to an Official Account.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct LinkedMiniPrograms {
     /// One entry per linked (or pending, or refused) Mini Program.
-    #[serde(default)]
     pub items: Vec<LinkedMiniProgram>,
+}
+
+impl<'de> serde::Deserialize<'de> for LinkedMiniPrograms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for LinkedMiniPrograms {
+    const NAME: &'static str = "LinkedMiniPrograms";
+    const FIELDS: &'static [&'static str] = &["items"];
+    type Slots = (Option<Vec<LinkedMiniProgram>>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if index == 0 {
+            slots.0 = Some(map.next_value()?);
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            items: slots.0.unwrap_or_default(),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub struct CreateOrderRequest {
     /// A nested array.
     pub matrix: Vec<Vec<i64>>,
     /// A flag whose default is not the zero value.
-    #[serde(with = "crate::runtime::flag")]
+    #[serde(serialize_with = "crate::runtime::flag::serialize")]
     pub gift: bool,
     /// A type from another module.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,13 +52,49 @@ impl CreateOrderRequest {
 }
 
 /// The response of [`Client::create_order`](crate::Client::create_order) when `errcode` is 0.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct CreateOrderResponse {
     /// The new order.
     pub order_id: String,
     /// Its state.
     pub state: OrderState,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for CreateOrderResponse {
+    const NAME: &'static str = "CreateOrderResponse";
+    const FIELDS: &'static [&'static str] = &["order_id", "state"];
+    type Slots = (Option<String>, Option<OrderState>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            _ => {}
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            order_id: crate::runtime::de::required(slots.0, "order_id")?,
+            state: crate::runtime::de::required(slots.1, "state")?,
+        })
+    }
 }
 
 impl CreateOrderRequest {
@@ -379,20 +415,18 @@ impl crate::Client {
 }
 
 /// One line of an order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItem {
     /// Stock-keeping unit.
     pub sku: String,
     /// How many.
-    #[serde(default = "OrderItem::default_count")]
     pub count: i64,
     /// Free-form tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// An optional flag.
     #[serde(
-        default,
-        with = "crate::runtime::flag::option",
+        serialize_with = "crate::runtime::flag::option::serialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub fragile: Option<bool>,
@@ -404,6 +438,66 @@ pub struct OrderItem {
 impl OrderItem {
     fn default_count() -> i64 {
         1
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for OrderItem {
+    const NAME: &'static str = "OrderItem";
+    const FIELDS: &'static [&'static str] = &[
+        "sku",
+        "count",
+        "tags",
+        "fragile",
+        "voucher_code",
+    ];
+    type Slots = (
+        Option<String>,
+        Option<i64>,
+        Option<Option<Vec<String>>>,
+        Option<Option<bool>>,
+        Option<Option<crate::Secret>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            2 => slots.2 = Some(map.next_value()?),
+            3 => {
+                slots.3 = Some(
+                    map
+                        .next_value::<Option<crate::runtime::flag::Flag>>()?
+                        .map(|flag| flag.0),
+                );
+            }
+            4 => slots.4 = Some(map.next_value()?),
+            _ => {}
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            sku: crate::runtime::de::required(slots.0, "sku")?,
+            count: slots.1.unwrap_or_else(Self::default_count),
+            tags: slots.2.flatten(),
+            fragile: slots.3.flatten(),
+            voucher_code: slots.4.flatten(),
+        })
     }
 }
 

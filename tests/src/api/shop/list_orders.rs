@@ -20,12 +20,44 @@ pub struct ListOrdersRequest {
 }
 
 /// The response of [`Client::list_orders`](crate::Client::list_orders) when `errcode` is 0.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListOrdersResponse {
     /// Defined in another file of the same group.
-    #[serde(default)]
     pub orders: Vec<crate::api::shop::OrderItem>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for ListOrdersResponse {
+    const NAME: &'static str = "ListOrdersResponse";
+    const FIELDS: &'static [&'static str] = &["orders"];
+    type Slots = (Option<Vec<crate::api::shop::OrderItem>>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if index == 0 {
+            slots.0 = Some(map.next_value()?);
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            orders: slots.0.unwrap_or_default(),
+        })
+    }
 }
 
 impl ListOrdersRequest {

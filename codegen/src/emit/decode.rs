@@ -1,0 +1,104 @@
+//! How a received struct decodes: an impl of the runtime's `de::Object` (a slot per field, how
+//! to read each, how to finish), instead of `#[derive(Deserialize)]`.
+//!
+//! The runtime's one generic visitor does what the derive would repeat in every struct (the
+//! field-name visitor, the map loop, duplicate and unknown fields), which is most of the code
+//! rustc checks in a crate of many endpoints. What stays here is per field, and reads like the
+//! struct: field `i` of `FIELDS` goes to slot `i`, and `finish` says what an absent field is.
+
+use super::ModuleCx;
+use crate::ident::to_ident;
+use crate::ir::{FieldDef, Presence, StructDef, TypeRef};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
+    let name = to_ident(&s.rust_name);
+    let rust_name = &s.rust_name;
+    let wire_names = s.fields.iter().map(|f| &f.wire_name);
+    let slot_types = s.fields.iter().map(|f| {
+        let ty = value_type(cx, f);
+        quote!(Option<#ty>,)
+    });
+    let empty_slots = s.fields.iter().map(|_| quote!(None,));
+    let read_arms = s.fields.iter().enumerate().map(|(i, f)| {
+        let (index, slot) = (Literal::usize_unsuffixed(i), Literal::usize_unsuffixed(i));
+        let read = read_value(f);
+        quote!(#index => slots.#slot = Some(#read),)
+    });
+    let finish_fields = s.fields.iter().enumerate().map(|(i, f)| {
+        let field = to_ident(&f.rust_name);
+        let slot = Literal::usize_unsuffixed(i);
+        let wire = &f.wire_name;
+        let value = match &f.presence {
+            Presence::Required => quote!(crate::runtime::de::required(slots.#slot, #wire)?),
+            Presence::Optional => quote!(slots.#slot.flatten()),
+            Presence::DefaultZero => quote!(slots.#slot.unwrap_or_default()),
+            Presence::DefaultValue(_) => {
+                let function = super::model::default_fn_name(f);
+                quote!(slots.#slot.unwrap_or_else(Self::#function))
+            }
+        };
+        quote!(#field: #value,)
+    });
+    // One field would make the match a single arm, which clippy flags.
+    let read_body = if s.fields.len() == 1 {
+        let read = read_value(&s.fields[0]);
+        quote!(if index == 0 { slots.0 = Some(#read); })
+    } else {
+        quote!(match index { #(#read_arms)* _ => {} })
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::object(deserializer)
+            }
+        }
+
+        /// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+        impl crate::runtime::de::Object for #name {
+            const NAME: &'static str = #rust_name;
+            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+            type Slots = (#(#slot_types)*);
+
+            fn slots() -> Self::Slots {
+                (#(#empty_slots)*)
+            }
+
+            fn read<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                #read_body
+                Ok(())
+            }
+
+            fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+                Ok(Self {
+                    #(#finish_fields)*
+                })
+            }
+        }
+    }
+}
+
+/// The type a slot holds: the field's type as read (an optional field reads `null` as `None`).
+fn value_type(cx: &ModuleCx<'_>, f: &FieldDef) -> TokenStream {
+    let ty = cx.type_tokens(&f.ty);
+    match f.presence {
+        Presence::Optional => quote!(Option<#ty>),
+        _ => ty,
+    }
+}
+
+/// Reads the field's value from the map; flags go through the runtime's lenient 0/1 reader.
+fn read_value(f: &FieldDef) -> TokenStream {
+    match (&f.ty, &f.presence) {
+        (TypeRef::Flag, Presence::Optional) => quote! {
+            map.next_value::<Option<crate::runtime::flag::Flag>>()?.map(|flag| flag.0)
+        },
+        (TypeRef::Flag, _) => quote!(map.next_value::<crate::runtime::flag::Flag>()?.0),
+        _ => quote!(map.next_value()?),
+    }
+}

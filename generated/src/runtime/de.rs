@@ -1,0 +1,217 @@
+//! Decoding of the generated structs: one generic map visitor, driven by what each struct
+//! declares in its [`Object`] impl (its wire names, a slot per field, how to finish).
+//!
+//! Why not `#[derive(Deserialize)]`: the derive writes a field-name visitor, a sequence visitor
+//! and a map visitor into every struct, and that code is two thirds of what rustc checks in a
+//! generated crate of many endpoints (BENCHMARKS.md). Here the visitor, the field-name lookup,
+//! duplicate detection and skipping of unknown fields are written once; a struct only says how
+//! to read each of its fields and how to assemble itself. The behaviour is the derive's for the
+//! JSON WeChat sends: unknown fields are ignored, a repeated field is an error, a missing
+//! required field is `missing field "…"`, `null` is `None` for optional fields.
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A struct decoded field by field from a JSON object.
+pub(crate) trait Object: Sized {
+    /// The Rust name, for error messages.
+    const NAME: &'static str;
+    /// The wire names of the fields; a field is known by its position here.
+    const FIELDS: &'static [&'static str];
+    /// What has been read so far: an `Option` per field, `None` until the field is read.
+    type Slots;
+
+    /// Every slot empty.
+    fn slots() -> Self::Slots;
+
+    /// Reads the value of the field at `index` of [`Object::FIELDS`] into its slot.
+    fn read<'de, A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+
+    /// The struct from its slots once the object has ended: defaults for absent fields, an
+    /// error for an absent required one.
+    fn finish<E: de::Error>(slots: Self::Slots) -> Result<Self, E>;
+}
+
+/// `Deserialize::deserialize` of a struct that implements [`Object`].
+pub(crate) fn object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
+}
+
+/// The value of a required field, or serde's `missing field` error.
+pub(crate) fn required<T, E: de::Error>(slot: Option<T>, wire_name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(wire_name))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut slots = T::slots();
+        // Fields seen so far, to reject a repeated one as the derive does (the first 128).
+        let mut seen: u128 = 0;
+        while let Some(key) = map.next_key_seed(FieldName(T::FIELDS))? {
+            let Some(index) = key else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if let Some(bit) = 1u128.checked_shl(index as u32) {
+                if seen & bit != 0 {
+                    return Err(de::Error::duplicate_field(T::FIELDS[index]));
+                }
+                seen |= bit;
+            }
+            T::read(&mut slots, index, &mut map)?;
+        }
+        T::finish(slots)
+    }
+}
+
+/// A key of the object: the position of a known wire name, or `None` for an unknown one.
+struct FieldName(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldName {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for FieldName {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|field| *field == name))
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|field| field.as_bytes() == name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Object, object, required};
+    use serde::de::{Error, MapAccess};
+
+    /// What a generated impl looks like, for a struct with a required, an optional and a
+    /// defaulted field.
+    #[derive(Debug, PartialEq)]
+    struct Sample {
+        id: i64,
+        name: Option<String>,
+        tags: Vec<String>,
+    }
+
+    impl Object for Sample {
+        const NAME: &'static str = "Sample";
+        const FIELDS: &'static [&'static str] = &["id", "name", "tags"];
+        type Slots = (Option<i64>, Option<Option<String>>, Option<Vec<String>>);
+
+        fn slots() -> Self::Slots {
+            (None, None, None)
+        }
+
+        fn read<'de, A: MapAccess<'de>>(
+            slots: &mut Self::Slots,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => slots.0 = Some(map.next_value()?),
+                1 => slots.1 = Some(map.next_value()?),
+                2 => slots.2 = Some(map.next_value()?),
+                _ => {}
+            }
+            Ok(())
+        }
+
+        fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E> {
+            Ok(Self {
+                id: required(slots.0, "id")?,
+                name: slots.1.flatten(),
+                tags: slots.2.unwrap_or_default(),
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Sample {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            object(deserializer)
+        }
+    }
+
+    fn decode(json: &str) -> Result<Sample, String> {
+        serde_json::from_str(json).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn reads_known_fields_and_skips_unknown_ones() {
+        let sample =
+            decode(r#"{"x": {"deep": [1, {"y": null}]}, "name": "n", "id": 7, "tags": ["a"]}"#);
+        let expected = Sample {
+            id: 7,
+            name: Some("n".to_owned()),
+            tags: vec!["a".to_owned()],
+        };
+        assert_eq!(sample, Ok(expected));
+    }
+
+    #[test]
+    fn absent_fields_take_none_and_defaults_and_null_is_none() {
+        let expected = Sample {
+            id: 1,
+            name: None,
+            tags: Vec::new(),
+        };
+        assert_eq!(decode(r#"{"id": 1}"#), Ok(expected));
+        assert_eq!(
+            decode(r#"{"id": 1, "name": null}"#).map(|s| s.name),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn errors_read_like_the_derives() {
+        assert!(
+            decode(r#"{"name": "n"}"#)
+                .unwrap_err()
+                .starts_with("missing field `id`")
+        );
+        assert!(
+            decode(r#"{"id": 1, "id": 2}"#)
+                .unwrap_err()
+                .starts_with("duplicate field `id`")
+        );
+        assert!(
+            decode(r#"{"id": "1"}"#)
+                .unwrap_err()
+                .starts_with("invalid type: string \"1\", expected i64")
+        );
+        assert!(
+            decode(r#"[1]"#)
+                .unwrap_err()
+                .starts_with("invalid type: sequence, expected struct Sample")
+        );
+        assert!(
+            decode(r#"{"id": 1, "tags": null}"#)
+                .unwrap_err()
+                .starts_with("invalid type: null")
+        );
+    }
+}
