@@ -157,16 +157,12 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
     check_struct(doc, &e.response, &[], label);
     let (envelope, _) = object(schema(doc, &e.response.rust_name));
     assert!(envelope.contains(&"errcode") && envelope.contains(&"errmsg"));
-    // Every error code: in the extension, with its variant name, and in the description.
+    // Every code of its own: in the extension, with its variant name, and in the description.
     let errors = op.extensions["x-wechat-errors"].as_array().unwrap();
     let description = op.description.as_deref().unwrap();
-    assert_eq!(
-        errors.len(),
-        e.error.variants.len(),
-        "{label}: {}",
-        e.wire_name
-    );
-    for v in &e.error.variants {
+    let own: Vec<_> = e.error.own_variants().collect();
+    assert_eq!(errors.len(), own.len(), "{label}: {}", e.wire_name);
+    for v in own {
         assert!(
             errors
                 .iter()
@@ -179,6 +175,46 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
             description.contains(&format!("| {} | ", v.code)),
             "{label}: the description of {} lacks code {}",
             e.wire_name,
+            v.code
+        );
+    }
+    // The codes of its sets: the sets are named, and each code is in the document's table of
+    // its set (extension and description).
+    let sets: Vec<&str> = e.error.sets.iter().map(|set| set.name.as_str()).collect();
+    let named: Vec<&str> = op
+        .extensions
+        .get("x-wechat-error-sets")
+        .map(|names| {
+            names
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(named, sets, "{label}: {}", e.wire_name);
+    for v in e.error.variants.iter().filter(|v| v.from_set.is_some()) {
+        let set = v.from_set.as_deref().unwrap();
+        assert!(
+            description.contains(&format!("`{set}`")),
+            "{label}: {}",
+            e.wire_name
+        );
+        let listed = doc.extensions["x-wechat-error-sets"][set]
+            .as_array()
+            .unwrap();
+        assert!(
+            listed
+                .iter()
+                .any(|x| x["code"] == v.code && x["name"] == v.rust_name.as_str()),
+            "{label}: set {set} lacks code {}",
+            v.code
+        );
+        let info = doc.info.description.as_deref().unwrap();
+        assert!(
+            info.contains(&format!("| {} | ", v.code)),
+            "{label}: {}",
             v.code
         );
     }
