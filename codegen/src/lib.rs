@@ -88,6 +88,9 @@ pub fn generate(specs_dir: &Path, crate_name: &str) -> Result<Generated, Error> 
     let (api, warnings) =
         lower::lower_loaded(&specs, load_problems).map_err(|d| Error::Specs(in_dir(d)))?;
     let warnings = in_dir(warnings);
+    // The specs' text and node index only serve diagnostics, which are located by now: free
+    // them before the output is built (a large API's peak memory).
+    drop(specs);
     // Headers name the specs folder as a reviewer sees it: relative to the workspace if inside.
     let root = workspace_root();
     let label = specs_dir
