@@ -78,6 +78,18 @@ async fn a_request_body_travels_with_wire_names_and_flags_as_numbers() {
 }
 
 #[test]
+fn absent_fields_of_a_received_type_take_the_spec_defaults() {
+    // `OrderItem` is in list_orders' response: it decodes, and `count` defaults to 1.
+    let item: OrderItem = serde_json::from_value(json!({"sku": "s"})).unwrap();
+    assert_eq!(item.count, 1);
+    // `Receipt` is used by no endpoint: it decodes, and so does the `Money` it holds, whose
+    // `currency` defaults to CNY.
+    let receipt: workspace_tests::Receipt =
+        serde_json::from_value(json!({"total": {"amount": 5}})).unwrap();
+    assert_eq!(receipt.total.currency, "CNY");
+}
+
+#[test]
 fn unset_fields_take_the_spec_defaults() {
     // Request types derive only `Serialize`: their spec defaults reach users through the builder.
     let request = CreateOrderRequest::builder()

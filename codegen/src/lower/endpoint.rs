@@ -226,6 +226,8 @@ fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<
     for (index, set_name) in e.errors.include.iter().enumerate() {
         let at = format!("endpoint.errors.include[{index}]");
         match cx.registry.error_set(set_name) {
+            // A set without codes adds no code, and has no enum to wrap.
+            Some(set) if set.codes.is_empty() => {}
             Some(set) => {
                 included.extend(
                     set.codes
@@ -393,7 +395,8 @@ fn error_variant(
 pub fn lower_error_set(cx: &mut Cx<'_>, spec: &ErrorSetSpec) -> Option<ErrorSetEnum> {
     let set = cx.registry.error_set(&spec.name)?;
     // A set defined twice is reported by the registry; only its first definition is emitted.
-    if Some(&set.module) != cx.registry.module_of_file(cx.file).as_ref() {
+    // A set without codes has nothing to wrap: no enum, and no variant in the endpoints.
+    if Some(&set.module) != cx.registry.module_of_file(cx.file).as_ref() || set.codes.is_empty() {
         return None;
     }
     let variants = set

@@ -407,8 +407,15 @@ const RESERVED_TYPES: &[&str] = &[
     "Ok",
     "Option",
     "Result",
+    // The other crate-root items of the runtime: a type of a shared spec (or an error set's
+    // enum) with one of these names would be hidden behind the runtime's re-export.
+    "RetryPolicy",
+    "Secret",
     "Some",
+    "StableTokenSource",
     "String",
+    "TokenSource",
+    "TokenSourceError",
     "Vec",
 ];
 

@@ -8,8 +8,8 @@ use crate::ir::{Module, StructDef, TypeDef, TypeRef, WireUse};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Sets `wire` of every struct and enum in `modules`. Names are unique across the API, so types
-/// are keyed by Rust name. A type no endpoint reaches is marked both ways: a user may still
-/// send or store it.
+/// are keyed by Rust name. A type no endpoint reaches is marked both ways, with the types it
+/// holds: a user may still send or store it.
 pub fn mark_wire_use(modules: &mut [Module]) {
     let structs: BTreeMap<String, StructDef> = modules
         .iter()
@@ -25,19 +25,25 @@ pub fn mark_wire_use(modules: &mut [Module]) {
         reach(&endpoint.request.rust_name, &structs, &mut sent);
         reach(&endpoint.response.rust_name, &structs, &mut received);
     }
-    let use_of = |name: &str| {
-        let wire = WireUse {
-            sent: sent.contains(name),
-            received: received.contains(name),
-        };
-        if wire == WireUse::default() {
-            WireUse {
-                sent: true,
-                received: true,
-            }
-        } else {
-            wire
+    // A type no endpoint reaches goes both ways, and so does everything it holds: its
+    // `Serialize` and `Deserialize` need theirs.
+    let names: Vec<&str> = modules
+        .iter()
+        .flat_map(|module| &module.types)
+        .map(|ty| match ty {
+            TypeDef::Struct(def) => def.rust_name.as_str(),
+            TypeDef::Enum(def) => def.rust_name.as_str(),
+        })
+        .collect();
+    for name in names {
+        if !sent.contains(name) && !received.contains(name) {
+            reach(name, &structs, &mut sent);
+            reach(name, &structs, &mut received);
         }
+    }
+    let use_of = |name: &str| WireUse {
+        sent: sent.contains(name),
+        received: received.contains(name),
     };
     for module in modules {
         for ty in &mut module.types {

@@ -7,7 +7,8 @@
 //! duplicate detection and skipping of unknown fields are written once; a struct only says how
 //! to read each of its fields and how to assemble itself. The behaviour is the derive's for the
 //! JSON WeChat sends: unknown fields are ignored, a repeated field is an error, a missing
-//! required field is `missing field "…"`, `null` is `None` for optional fields.
+//! required field is `missing field "…"`, `null` is `None` for optional fields. Unlike the
+//! derive, a JSON array is not accepted in place of an object (WeChat never sends one).
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -58,18 +59,29 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
-        // Fields seen so far, to reject a repeated one as the derive does (the first 128).
+        // Fields seen so far, to reject a repeated one as the derive does: a bit each for the
+        // first 128, a list beyond (no allocation for the structs WeChat sends).
         let mut seen: u128 = 0;
+        let mut seen_beyond = Vec::new();
         while let Some(key) = map.next_key_seed(FieldName(T::FIELDS))? {
             let Some(index) = key else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            if let Some(bit) = 1u128.checked_shl(index as u32) {
-                if seen & bit != 0 {
-                    return Err(de::Error::duplicate_field(T::FIELDS[index]));
+            let repeated = match u32::try_from(index).ok().and_then(|i| 1u128.checked_shl(i)) {
+                Some(bit) => {
+                    let repeated = seen & bit != 0;
+                    seen |= bit;
+                    repeated
                 }
-                seen |= bit;
+                None if seen_beyond.contains(&index) => true,
+                None => {
+                    seen_beyond.push(index);
+                    false
+                }
+            };
+            if repeated {
+                return Err(de::Error::duplicate_field(T::FIELDS[index]));
             }
             T::read(&mut slots, index, &mut map)?;
         }

@@ -1,4 +1,5 @@
-//! 0/1 flags on the wire, `bool` in Rust: `#[serde(with = "crate::runtime::flag")]`.
+//! 0/1 flags on the wire, `bool` in Rust: encoded with
+//! `#[serde(serialize_with = "crate::runtime::flag::serialize")]`, decoded through [`Flag`].
 //!
 //! Decoding is lenient because servers are: `0`/`1`, any other integer (non-zero is `true`) and
 //! JSON booleans are all accepted. Encoding always writes `0` or `1`.
@@ -25,7 +26,8 @@ impl<'de> serde::Deserialize<'de> for Flag {
     }
 }
 
-/// For `Option<bool>` fields: `#[serde(default, with = "crate::runtime::flag::option")]`.
+/// For `Option<bool>` fields: `serialize_with = "crate::runtime::flag::option::serialize"`
+/// (and `with` in hand-written serde types).
 pub(crate) mod option {
     use super::FlagVisitor;
     use serde::{Deserializer, Serializer};

@@ -11,3 +11,85 @@ pub struct Money {
     /// ISO 4217 code.
     pub currency: String,
 }
+
+impl Money {
+    fn default_currency() -> String {
+        "CNY".to_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for Money {
+    const NAME: &'static str = "Money";
+    const FIELDS: &'static [&'static str] = &["amount", "currency"];
+    type Slots = (Option<i64>, Option<String>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            _ => {}
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            amount: crate::runtime::de::required(slots.0, "amount")?,
+            currency: slots.1.unwrap_or_else(Self::default_currency),
+        })
+    }
+}
+
+/// A receipt no endpoint sends or receives.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Receipt {
+    /// What was paid.
+    pub total: Money,
+}
+
+impl<'de> serde::Deserialize<'de> for Receipt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+impl crate::runtime::de::Object for Receipt {
+    const NAME: &'static str = "Receipt";
+    const FIELDS: &'static [&'static str] = &["total"];
+    type Slots = (Option<Money>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if index == 0 {
+            slots.0 = Some(map.next_value()?);
+        }
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            total: crate::runtime::de::required(slots.0, "total")?,
+        })
+    }
+}
