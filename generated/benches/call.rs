@@ -8,7 +8,6 @@
 //! envelope, redaction).
 #![allow(clippy::expect_used)]
 
-use serde::Deserialize;
 use std::sync::OnceLock;
 use tokio::runtime::Runtime;
 use wiremock::matchers::{body_json, method, path, query_param};
@@ -18,51 +17,16 @@ fn main() {
     divan::main();
 }
 
-const DOC_EXAMPLE: &str =
-    include_str!("../../tests/tests/data/wxamplinkget.doc-example.response.json");
 const TOKEN: &str = "bench-token";
 
 /// The hand-written structs a bare-reqwest caller would decode into: every field the generated
 /// types decode, so both sides do the same decoding work.
-#[derive(Debug, Deserialize)]
-struct Response {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    wxopens: Wxopens,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct Wxopens {
-    #[serde(default)]
-    items: Vec<Item>,
-}
-
 // The benchmark hands the decoded value to `black_box`; nothing reads most fields.
 #[allow(dead_code)]
-#[derive(Debug, Deserialize)]
-struct Item {
-    status: i64,
-    username: Option<String>,
-    appid: Option<String>,
-    nickname: Option<String>,
-    headimg_url: Option<String>,
-    selected: Option<i64>,
-    nearby_display_status: Option<i64>,
-    released: Option<i64>,
-    email: Option<String>,
-    func_infos: Option<Vec<FuncInfo>>,
-    source: Option<String>,
-    copy_verify_status: Option<i64>,
-}
+#[path = "support/baseline.rs"]
+mod baseline;
 
-#[allow(dead_code)]
-#[derive(Debug, Deserialize)]
-struct FuncInfo {
-    id: i64,
-    status: Option<i64>,
-    name: Option<String>,
-}
+use baseline::{DOC_EXAMPLE, Response};
 
 /// One runtime and one server for the whole run.
 fn fixture() -> &'static (Runtime, MockServer) {

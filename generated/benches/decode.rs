@@ -12,55 +12,11 @@ fn main() {
     divan::main();
 }
 
-/// The documentation's example response (copied from the spec, as the tests use it).
-const DOC_EXAMPLE: &str =
-    include_str!("../../tests/tests/data/wxamplinkget.doc-example.response.json");
-
-/// Hand-written structs for the same response: plain serde, integers for flags and enums.
+/// Hand-written structs for the same response.
 // The benchmark decodes the fields and hands the whole value to `black_box`; nothing reads them.
 #[allow(dead_code)]
-mod baseline {
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize)]
-    pub struct Response {
-        #[serde(default)]
-        pub errcode: i64,
-        #[serde(default)]
-        pub errmsg: String,
-        #[serde(default)]
-        pub wxopens: Wxopens,
-    }
-
-    #[derive(Debug, Default, Deserialize)]
-    pub struct Wxopens {
-        #[serde(default)]
-        pub items: Vec<Item>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    pub struct Item {
-        pub status: i64,
-        pub username: Option<String>,
-        pub appid: Option<String>,
-        pub nickname: Option<String>,
-        pub headimg_url: Option<String>,
-        pub selected: Option<i64>,
-        pub nearby_display_status: Option<i64>,
-        pub released: Option<i64>,
-        pub email: Option<String>,
-        pub func_infos: Option<Vec<FuncInfo>>,
-        pub source: Option<String>,
-        pub copy_verify_status: Option<i64>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    pub struct FuncInfo {
-        pub id: i64,
-        pub status: Option<i64>,
-        pub name: Option<String>,
-    }
-}
+#[path = "support/baseline.rs"]
+mod baseline;
 
 /// A response of `items` entries, every field present, alternating the documented values.
 fn large_response(items: usize) -> String {
@@ -86,7 +42,7 @@ fn large_response(items: usize) -> String {
 
 fn input(which: &str) -> Vec<u8> {
     let text = match which {
-        "doc_example" => DOC_EXAMPLE.to_owned(),
+        "doc_example" => baseline::DOC_EXAMPLE.to_owned(),
         _ => large_response(1000),
     };
     // Both sides must read the whole input, or the comparison says nothing.

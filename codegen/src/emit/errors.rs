@@ -42,18 +42,20 @@ pub fn emit_error_enum(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
     let arms = Arms::of(&own);
     let (code_arms, errmsg_patterns, solution_arms, from_arms) =
         (arms.code, arms.errmsg, arms.solution, arms.from);
-    let set_code = error.sets.iter().map(|set| {
-        let variant = to_ident(&set.variant);
-        quote!(Self::#variant(error) => error.code(),)
-    });
-    let set_errmsg = error.sets.iter().map(|set| {
-        let variant = to_ident(&set.variant);
-        quote!(Self::#variant(error) => error.errmsg(),)
-    });
-    let set_solution = error.sets.iter().map(|set| {
-        let variant = to_ident(&set.variant);
-        quote!(Self::#variant(error) => error.solution(),)
-    });
+    // A wrapped set answers `code()`, `errmsg()` and `solution()` through its own enum.
+    let delegate = |method: &str| -> Vec<TokenStream> {
+        let method = to_ident(method);
+        error
+            .sets
+            .iter()
+            .map(|set| {
+                let variant = to_ident(&set.variant);
+                quote!(Self::#variant(error) => error.#method(),)
+            })
+            .collect()
+    };
+    let (set_code, set_errmsg, set_solution) =
+        (delegate("code"), delegate("errmsg"), delegate("solution"));
     // Each set's enum takes the codes it documents and gives the message back otherwise.
     let set_from = error.sets.iter().map(|set| {
         let variant = to_ident(&set.variant);

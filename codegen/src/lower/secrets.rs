@@ -9,14 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Sets `secret_fields` of every endpoint in `modules`.
 pub fn mark_secret_fields(modules: &mut [Module]) {
-    let structs: BTreeMap<String, StructDef> = modules
-        .iter()
-        .flat_map(|module| &module.types)
-        .filter_map(|ty| match ty {
-            TypeDef::Struct(def) => Some((def.rust_name.clone(), def.clone())),
-            TypeDef::Enum(_) => None,
-        })
-        .collect();
+    let structs = structs_by_name(modules);
     for module in modules {
         let Some(endpoint) = &mut module.endpoint else {
             continue;
@@ -37,11 +30,7 @@ fn collect(
     found: &mut BTreeSet<String>,
 ) {
     for field in fields {
-        let mut ty = &field.ty;
-        while let TypeRef::Array(inner) = ty {
-            ty = inner;
-        }
-        match ty {
+        match element_type(&field.ty) {
             TypeRef::Secret => {
                 found.insert(field.wire_name.clone());
             }
@@ -54,4 +43,25 @@ fn collect(
             _ => {}
         }
     }
+}
+
+/// Every struct of the API by Rust name (names are unique across it), for walks that follow
+/// named types from field to field. Shared with `super::wire`.
+pub(super) fn structs_by_name(modules: &[Module]) -> BTreeMap<String, StructDef> {
+    modules
+        .iter()
+        .flat_map(|module| &module.types)
+        .filter_map(|ty| match ty {
+            TypeDef::Struct(def) => Some((def.rust_name.clone(), def.clone())),
+            TypeDef::Enum(_) => None,
+        })
+        .collect()
+}
+
+/// The type of a field's values: an array's elements, at any depth.
+pub(super) fn element_type(mut ty: &TypeRef) -> &TypeRef {
+    while let TypeRef::Array(inner) = ty {
+        ty = inner;
+    }
+    ty
 }

@@ -4,6 +4,8 @@
 //! received. Serde's derives are most of the code rustc checks in a generated crate, so deriving
 //! only the used half is the cheapest large cut of its compile time.
 
+use super::secrets::{element_type, structs_by_name};
+use super::type_name;
 use crate::ir::{Module, StructDef, TypeDef, TypeRef, WireUse};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,14 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// are keyed by Rust name. A type no endpoint reaches is marked both ways, with the types it
 /// holds: a user may still send or store it.
 pub fn mark_wire_use(modules: &mut [Module]) {
-    let structs: BTreeMap<String, StructDef> = modules
-        .iter()
-        .flat_map(|module| &module.types)
-        .filter_map(|ty| match ty {
-            TypeDef::Struct(def) => Some((def.rust_name.clone(), def.clone())),
-            TypeDef::Enum(_) => None,
-        })
-        .collect();
+    let structs = structs_by_name(modules);
     let mut sent = BTreeSet::new();
     let mut received = BTreeSet::new();
     for endpoint in modules.iter().filter_map(|m| m.endpoint.as_ref()) {
@@ -30,10 +25,7 @@ pub fn mark_wire_use(modules: &mut [Module]) {
     let names: Vec<&str> = modules
         .iter()
         .flat_map(|module| &module.types)
-        .map(|ty| match ty {
-            TypeDef::Struct(def) => def.rust_name.as_str(),
-            TypeDef::Enum(def) => def.rust_name.as_str(),
-        })
+        .map(type_name)
         .collect();
     for name in names {
         if !sent.contains(name) && !received.contains(name) {
@@ -69,11 +61,7 @@ fn reach(name: &str, structs: &BTreeMap<String, StructDef>, found: &mut BTreeSet
         return;
     };
     for field in &def.fields {
-        let mut ty = &field.ty;
-        while let TypeRef::Array(inner) = ty {
-            ty = inner;
-        }
-        if let TypeRef::Named { rust_name, .. } = ty {
+        if let TypeRef::Named { rust_name, .. } = element_type(&field.ty) {
             reach(rust_name, structs, found);
         }
     }
