@@ -47,10 +47,16 @@ mod runtime;
 mod stable_token_source;
 
 pub use api::*;
+
+/// What the benchmarks and fuzz target reach past the API for; not part of it.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::runtime::read_success as read_answer;
+}
 pub use runtime::{
     AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
-    Missing, RetryPolicy, Secret, TokenSource, TokenSourceError, domain,
+    MEMORY_BOUND_FACTOR, Missing, RetryPolicy, Secret, TokenSource, TokenSourceError, domain,
 };
 #[cfg(feature = "base")]
 pub use stable_token_source::{DEFAULT_REFRESH_MARGIN, StableTokenSource};

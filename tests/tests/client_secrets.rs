@@ -7,11 +7,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod capture;
+
+use capture::Capture;
 use serde_json::json;
-use std::io;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{Client, Error, RetryPolicy};
@@ -23,35 +23,6 @@ const TOKEN_1: &str = "token-one-93ac7f";
 const TOKEN_2: &str = "token-two-c42e18";
 const LINKED: &str = "/cgi-bin/wxopen/wxamplinkget";
 const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
-
-/// Everything the subscriber writes, kept in memory.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl io::Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 /// Answers every request to `at` on `server` with `response`.
 async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {

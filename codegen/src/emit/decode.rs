@@ -41,6 +41,9 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
         };
         quote!(#field: #value,)
     });
+    if s.fields.is_empty() {
+        return emit_decode_empty(&name, rust_name);
+    }
     // One field would make the match a single arm, which clippy flags.
     let read_body = if s.fields.len() == 1 {
         let read = read_value(&s.fields[0]);
@@ -78,6 +81,38 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
                 Ok(Self {
                     #(#finish_fields)*
                 })
+            }
+        }
+    }
+}
+
+/// The impls for a struct without fields: it only has to be an object.
+fn emit_decode_empty(name: &proc_macro2::Ident, rust_name: &str) -> TokenStream {
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::object(deserializer)
+            }
+        }
+
+        /// Decoding: no field of its own; the object's fields are skipped.
+        impl crate::runtime::de::Object for #name {
+            const NAME: &'static str = #rust_name;
+            const FIELDS: &'static [&'static str] = &[];
+            type Slots = ();
+
+            fn slots() -> Self::Slots {}
+
+            fn read<'de, A: serde::de::MapAccess<'de>>(
+                _slots: &mut Self::Slots,
+                _index: usize,
+                _map: &mut A,
+            ) -> Result<(), A::Error> {
+                Ok(())
+            }
+
+            fn finish<E: serde::de::Error>(_slots: Self::Slots) -> Result<Self, E> {
+                Ok(Self {})
             }
         }
     }

@@ -28,7 +28,10 @@ use std::path::PathBuf;
 pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<OutputFile>, String> {
     // Each module is emitted and formatted on one thread: token streams cannot cross threads.
     let emitted = crate::parallel::map(&api.modules, |module| {
-        let tokens = emit_module(module, crate_name);
+        let mut tokens = emit_module(module, crate_name);
+        if module.path.is_empty() {
+            tokens.extend(modules::emit_response_readers(api));
+        }
         let source = match &module.spec_file {
             Some(spec) => format!(
                 "{specs_label}/{}",

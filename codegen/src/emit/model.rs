@@ -33,10 +33,9 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         Vec::new()
     };
     let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
-    // A received struct with fields decodes through the runtime (`super::decode`); an empty
-    // one keeps the derive, which is as small as a hand-made impl.
-    let decode =
-        (s.wire.received && !s.fields.is_empty()).then(|| super::decode::emit_decode(cx, s));
+    // A received struct decodes through the runtime (`super::decode`), an empty one too: the
+    // client reads an endpoint's answer (its envelope and its fields) in one pass through it.
+    let decode = s.wire.received.then(|| super::decode::emit_decode(cx, s));
     let wire = WireUse {
         received: s.wire.received && decode.is_none(),
         ..s.wire

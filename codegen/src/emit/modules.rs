@@ -2,7 +2,7 @@
 
 use super::docs;
 use crate::ident::to_ident;
-use crate::ir::Module;
+use crate::ir::{Api, Module};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -32,5 +32,39 @@ pub fn emit_index(module: &Module) -> TokenStream {
     quote! {
         #docs
         #(#children)*
+    }
+}
+
+/// For the root: every endpoint's response path as a function of the body, so that the fuzz
+/// target and the property tests drive each response type the way a call does. Each entry is
+/// compiled with the group its endpoint belongs to.
+pub fn emit_response_readers(api: &Api) -> TokenStream {
+    let readers = api.modules.iter().filter_map(|module| {
+        let endpoint = module.endpoint.as_ref()?;
+        // Spec modules are private; their group re-exports the types.
+        let parent = &module.path[..module.path.len().saturating_sub(1)];
+        let group = parent.iter().map(|m| to_ident(m));
+        let in_group = |name: &str| {
+            let name = to_ident(name);
+            let group = group.clone();
+            quote!(crate::api:: #(#group::)* #name)
+        };
+        let response = in_group(&endpoint.response.rust_name);
+        let error = in_group(&endpoint.error.rust_name);
+        let wire_name = &endpoint.wire_name;
+        let feature = parent.first().map(|group| quote!(#[cfg(feature = #group)]));
+        Some(quote! {
+            #feature
+            (#wire_name, crate::runtime::read_as::<#response, #error>),
+        })
+    });
+    quote! {
+        /// Every endpoint of the enabled groups, with its response path: a 200 answer's body
+        /// through the envelope and into the endpoint's type within the memory bound, as a call
+        /// reads it. For the fuzz target and the property tests; not part of the API.
+        #[doc(hidden)]
+        pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
+            #(#readers)*
+        ];
     }
 }

@@ -46,3 +46,25 @@ pub struct FuncInfo {
     pub status: Option<i64>,
     pub name: Option<String>,
 }
+
+/// A response of `items` entries, every field present, alternating the documented values.
+pub fn large_response(items: usize) -> String {
+    let item = |i: usize| {
+        format!(
+            r#"{{"status":{},"username":"gh_{i:08}","appid":"wx{i:016}","source":"{}","nickname":"小程序 {i}","selected":{},"nearby_display_status":0,"released":1,"headimg_url":"http://mmbiz.qpic.cn/{i}.png","func_infos":[{{"status":1,"id":1,"name":"微信认证"}},{{"status":0,"id":2,"name":"微信支付"}}],"copy_verify_status":1,"email":"mp{i}@example.com"}}"#,
+            [1, 2, 3, 12][i % 4],
+            [
+                "SOURCE_NORMAL",
+                "SOURCE_WXSTORE",
+                "SOURCE_FASTREGISTER",
+                "SOURCE_COMPONENT_API"
+            ][i % 4],
+            i % 2
+        )
+    };
+    let items: Vec<String> = (0..items).map(item).collect();
+    format!(
+        r#"{{"errcode":0,"errmsg":"ok","wxopens":{{"items":[{}]}}}}"#,
+        items.join(",")
+    )
+}

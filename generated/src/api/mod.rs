@@ -14,3 +14,42 @@ pub use self::errors::*;
 
 #[cfg(feature = "wxopen")]
 pub mod wxopen;
+
+/// Every endpoint of the enabled groups, with its response path: a 200 answer's body
+/// through the envelope and into the endpoint's type within the memory bound, as a call
+/// reads it. For the fuzz target and the property tests; not part of the API.
+#[doc(hidden)]
+pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
+    #[cfg(feature = "base")]
+    (
+        "stable_token",
+        crate::runtime::read_as::<
+            crate::api::base::GetStableAccessTokenResponse,
+            crate::api::base::GetStableAccessTokenError,
+        >,
+    ),
+    #[cfg(feature = "wxopen")]
+    (
+        "wxamplink",
+        crate::runtime::read_as::<
+            crate::api::wxopen::LinkMiniProgramResponse,
+            crate::api::wxopen::LinkMiniProgramError,
+        >,
+    ),
+    #[cfg(feature = "wxopen")]
+    (
+        "wxamplinkget",
+        crate::runtime::read_as::<
+            crate::api::wxopen::GetLinkedMiniProgramsResponse,
+            crate::api::wxopen::GetLinkedMiniProgramsError,
+        >,
+    ),
+    #[cfg(feature = "wxopen")]
+    (
+        "wxampunlink",
+        crate::runtime::read_as::<
+            crate::api::wxopen::UnlinkMiniProgramResponse,
+            crate::api::wxopen::UnlinkMiniProgramError,
+        >,
+    ),
+];

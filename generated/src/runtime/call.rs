@@ -1,25 +1,15 @@
 //! One call, end to end: get a token, send, read the envelope, and decide whether to send
 //! again (a rejected token once; busy answers and failed connects by the retry policy).
 
+use super::answer::read_answer;
 use super::client::{Client, Transport};
+use super::de::Object;
 use super::redact::{Redactor, logged_url};
 use super::retry::RetryPolicy;
 use super::{AccessToken, ApiError, Error, HttpMethod, Operation, TokenSourceError};
-use serde::Deserialize;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::time::Instant;
 use tracing::Instrument;
-
-/// The part of every response the client reads before the endpoint's own fields. A missing
-/// `errcode` is success: `stable_token` answers without one.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    errmsg: String,
-}
 
 /// What one attempt was sent with, for the decision that follows it.
 struct Attempt {
@@ -38,7 +28,7 @@ impl Client {
     ) -> Result<R, Error<E>>
     where
         B: Serialize + ?Sized,
-        R: DeserializeOwned,
+        R: Object,
         E: ApiError,
     {
         let span = tracing::info_span!(
@@ -74,7 +64,7 @@ impl Client {
     ) -> Result<R, Error<E>>
     where
         B: Serialize + ?Sized,
-        R: DeserializeOwned,
+        R: Object,
         E: ApiError,
     {
         let body = body
@@ -183,7 +173,7 @@ impl Client {
         body: Option<&[u8]>,
     ) -> Result<R, Error<E>>
     where
-        R: DeserializeOwned,
+        R: Object,
         E: ApiError,
     {
         let transport = &self.transport;
@@ -208,35 +198,21 @@ impl Client {
         let reqwest_error = |err| Error::from_reqwest(operation.name, err, transport.timeout);
         let started = Instant::now();
         let response = request.send().await.map_err(reqwest_error)?;
-        let status = response.status();
+        let status = response.status().as_u16();
         let bytes = read_body(response, transport, operation).await?;
         tracing::debug!(
-            status = status.as_u16(),
+            status,
             bytes = bytes.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "answered"
         );
-        let body_excerpt = || redactor.excerpt(&bytes, operation, status.is_success());
-        if !status.is_success() {
-            return Err(Error::HttpStatus {
-                operation: operation.name,
-                status: status.as_u16(),
-                body_excerpt: body_excerpt(),
-            });
-        }
-        let decode_error = |err: serde_json::Error| Error::Decode {
-            operation: operation.name,
-            reason: redactor.one_line(&err.to_string()),
-            body_excerpt: body_excerpt(),
-        };
-        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(decode_error)?;
-        if envelope.errcode != 0 {
-            // The errmsg reaches `Display`: one bounded line, without anything the call sent.
-            let errmsg = redactor.one_line(&envelope.errmsg);
-            tracing::debug!(errcode = envelope.errcode, errmsg = %errmsg, "WeChat answered with an error");
-            return Err(Error::Api(E::from_errcode(envelope.errcode, errmsg)));
-        }
-        serde_json::from_slice(&bytes).map_err(decode_error)
+        read_answer(
+            operation,
+            status,
+            &bytes,
+            redactor,
+            transport.max_response_bytes,
+        )
     }
 }
 
@@ -262,14 +238,24 @@ async fn read_body<E: ApiError>(
     {
         return Err(too_large());
     }
-    let mut body = Vec::new();
+    // A declared length is reserved once; a body without one grows by doubling, but never
+    // past the limit, so the buffer holds at most the limit.
+    let declared = response
+        .content_length()
+        .map_or(0, |length| length as usize);
+    let mut body = Vec::with_capacity(declared);
     while let Some(chunk) = response
         .chunk()
         .await
         .map_err(|err| Error::from_reqwest(operation.name, err, transport.timeout))?
     {
-        if body.len() + chunk.len() > limit {
+        let needed = body.len() + chunk.len();
+        if needed > limit {
             return Err(too_large());
+        }
+        if needed > body.capacity() {
+            let grown = needed.max(body.capacity().saturating_mul(2)).min(limit);
+            body.reserve_exact(grown - body.len());
         }
         body.extend_from_slice(&chunk);
     }

@@ -17,7 +17,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The largest response body accepted, unless [`ClientBuilder::max_response_bytes`] says
 /// otherwise: 8 MiB, far above any JSON answer of the API (a 10,000-id follower page is about
-/// 0.5 MB) and small enough that a broken or hostile server cannot exhaust memory.
+/// 0.3 MB) and small enough that a broken or hostile server cannot exhaust memory: with the
+/// decoded value, one answer holds at most [`MEMORY_BOUND_FACTOR`](crate::MEMORY_BOUND_FACTOR)
+/// times this.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// How long calls stay on the backup base URL after a connection to the primary failed, unless
@@ -196,6 +198,11 @@ impl ClientBuilder {
 
     /// The largest response body accepted; [`DEFAULT_MAX_RESPONSE_BYTES`] unless set. A larger
     /// one fails with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge), read no further.
+    ///
+    /// It also bounds what one answer makes the client hold: the body and its decoded value
+    /// together stay under [`MEMORY_BOUND_FACTOR`](crate::MEMORY_BOUND_FACTOR) times this limit
+    /// (a body that would decode past it fails with
+    /// [`Error::DecodedTooLarge`](crate::Error::DecodedTooLarge) before the value is built).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = Some(limit);
         self

@@ -15,7 +15,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A struct decoded field by field from a JSON object.
-pub(crate) trait Object: Sized {
+pub trait Object: Sized {
     /// The Rust name, for error messages.
     const NAME: &'static str;
     /// The wire names of the fields; a field is known by its position here.
@@ -59,37 +59,115 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
-        // Fields seen so far, to reject a repeated one as the derive does: a bit each for the
-        // first 128, a list beyond (no allocation for the structs WeChat sends).
-        let mut seen: u128 = 0;
-        let mut seen_beyond = Vec::new();
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key_seed(FieldName(T::FIELDS))? {
             let Some(index) = key else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            let repeated = match u32::try_from(index).ok().and_then(|i| 1u128.checked_shl(i)) {
-                Some(bit) => {
-                    let repeated = seen & bit != 0;
-                    seen |= bit;
-                    repeated
-                }
-                None if seen_beyond.contains(&index) => true,
-                None => {
-                    seen_beyond.push(index);
-                    false
-                }
-            };
-            if repeated {
-                return Err(de::Error::duplicate_field(T::FIELDS[index]));
-            }
+            seen.first_time::<A::Error>(index, T::FIELDS[index])?;
             T::read(&mut slots, index, &mut map)?;
         }
         T::finish(slots)
     }
 }
 
+/// The fields of an object seen so far, to reject a repeated one as the derive does: a bit each
+/// for the first 128, a list beyond (no allocation for the structs WeChat sends).
+#[derive(Default)]
+pub(crate) struct Seen {
+    bits: u128,
+    beyond: Vec<usize>,
+}
+
+impl Seen {
+    /// Records field `index`; a `duplicate field` error when it was seen before.
+    #[inline]
+    pub fn first_time<E: de::Error>(&mut self, index: usize, name: &'static str) -> Result<(), E> {
+        let repeated = match u32::try_from(index).ok().and_then(|i| 1u128.checked_shl(i)) {
+            Some(bit) => {
+                let repeated = self.bits & bit != 0;
+                self.bits |= bit;
+                repeated
+            }
+            None if self.beyond.contains(&index) => true,
+            None => {
+                self.beyond.push(index);
+                false
+            }
+        };
+        if repeated {
+            Err(E::duplicate_field(name))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A key of an object: one of the struct's fields, one of the `extra` names the caller reads
+/// itself (the envelope's `errcode` and `errmsg`), or neither. A struct's own field of the same
+/// name wins.
+pub(crate) struct Keys {
+    fields: &'static [&'static str],
+    extra: &'static [&'static str],
+}
+
+impl Keys {
+    pub fn of<T: Object>(extra: &'static [&'static str]) -> Self {
+        Self {
+            fields: T::FIELDS,
+            extra,
+        }
+    }
+
+    #[inline]
+    fn find(&self, name: &[u8]) -> Key {
+        let position = |names: &[&str]| names.iter().position(|n| n.as_bytes() == name);
+        if let Some(index) = position(self.fields) {
+            Key::Field(index)
+        } else if let Some(index) = position(self.extra) {
+            Key::Extra(index)
+        } else {
+            Key::Unknown
+        }
+    }
+}
+
+pub(crate) enum Key {
+    /// The position of a field in `Object::FIELDS`.
+    Field(usize),
+    /// The position of a name in the extra names.
+    Extra(usize),
+    Unknown,
+}
+
+impl<'de> DeserializeSeed<'de> for Keys {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for Keys {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(self.find(name.as_bytes()))
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
+        Ok(self.find(name))
+    }
+}
+
 /// A key of the object: the position of a known wire name, or `None` for an unknown one.
+/// ([`Keys`] says the same and knows extra names; this one is the hot path of every nested
+/// struct, and measured 10% fewer instructions per decode.)
 struct FieldName(&'static [&'static str]);
 
 impl<'de> DeserializeSeed<'de> for FieldName {

@@ -66,6 +66,20 @@ pub enum Error<E: ApiError> {
         /// The limit set with [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
         limit: usize,
     },
+    /// The body is under the size limit, but its decoded vectors and maps would take more than
+    /// the limit (JSON of many tiny objects that each become a large struct): decoding stopped
+    /// before the value was built. With the body and its strings, one answer holds at most
+    /// [`MEMORY_BOUND_FACTOR`](crate::MEMORY_BOUND_FACTOR) times the limit.
+    #[error(
+        "the response of {operation} would take more than {limit} bytes of memory once decoded; decoding stopped"
+    )]
+    DecodedTooLarge {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// The bytes its vectors and maps may take:
+        /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+        limit: usize,
+    },
     /// The body is not the JSON the endpoint documents.
     #[error("cannot decode the response of {operation}: {reason}; body starts: {body_excerpt:?}")]
     Decode {
@@ -205,16 +219,6 @@ impl std::error::Error for TokenSourceError {
 
 /// How much of an unexpected response body an [`Error`] keeps, in bytes.
 pub const EXCERPT_LIMIT: usize = 512;
-
-/// The first [`EXCERPT_LIMIT`] bytes of a body as text (lossy UTF-8), marked when cut.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT)]).into_owned();
-    if body.len() > EXCERPT_LIMIT {
-        format!("{text}…")
-    } else {
-        text
-    }
-}
 
 /// The client could not be built.
 #[derive(Debug, thiserror::Error)]

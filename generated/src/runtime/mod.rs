@@ -6,6 +6,8 @@
 //! types, secret redaction, and the serde adapter for 0/1 flags. Nothing here names an
 //! endpoint, so the fixture client of the generator's tests compiles it too.
 
+mod answer;
+mod budget;
 mod builder;
 mod call;
 mod client;
@@ -25,12 +27,15 @@ mod redact;
 mod retry;
 mod token;
 
+pub use answer::MEMORY_BOUND_FACTOR;
+#[doc(hidden)]
+pub use answer::read_success;
+pub(crate) use answer::{ResponseReader, read_as};
 pub use builder::Missing;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FAILOVER_COOLDOWN,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
-pub(crate) use error::excerpt;
 pub use error::{ApiError, BuildError, EXCERPT_LIMIT, Error, TokenSourceError};
 pub use retry::RetryPolicy;
 pub use token::{AccessToken, Secret, TokenSource};

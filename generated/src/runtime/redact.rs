@@ -5,12 +5,29 @@
 //! excerpted; by value, every secret the call sent (the token, secret query parameters, secret
 //! body fields) is cut out of any server text an error keeps, since a gateway page or an errmsg
 //! may echo the request.
+//!
+//! The cut comes after the scrub, never before: text is scrubbed first and bounded second, so
+//! a secret that straddles the bound is removed whole rather than leaving its first bytes. A
+//! piece of a secret at least [`MIN_PIECE`] bytes long that starts like the secret or ends like
+//! it (a truncated echo, a body that stops in the middle of a token) is removed too.
 
-use super::{AccessToken, EXCERPT_LIMIT, Operation, excerpt};
+use super::{AccessToken, EXCERPT_LIMIT, Operation};
 use serde_json::Value;
+use std::ops::Range;
 
 const REDACTED: &str = "<redacted>";
 const WITHHELD: &str = "<withheld: the body may carry a secret field>";
+
+/// The shortest run of a secret's first or last bytes that is redacted when it appears without
+/// the rest of the secret. Shorter runs are left: five characters of a 150-character token or a
+/// 32-digit AppSecret say next to nothing, and redacting shorter coincidences mangles ordinary
+/// text (a test secret `token-1` would take `access_token` with it).
+pub(crate) const MIN_PIECE: usize = 6;
+
+/// How much server text is scrubbed for one bounded excerpt: enough to fill
+/// [`EXCERPT_LIMIT`] after secrets shrank to [`REDACTED`], with a secret straddling the end of
+/// this window still recognised by its first bytes.
+const SCRUB_WINDOW: usize = 4 * EXCERPT_LIMIT;
 
 /// The secret values of one call.
 #[derive(Default)]
@@ -70,45 +87,148 @@ impl Redactor {
         }
     }
 
-    /// `text` with every secret value replaced.
+    /// `text` with every secret value, and every piece of one that starts or ends like it,
+    /// replaced.
     pub fn scrub(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for value in &self.values {
-            if text.contains(value.as_str()) {
-                text = text.replace(value.as_str(), REDACTED);
-            }
+        let mut ranges = Vec::new();
+        for secret in &self.values {
+            secret_ranges(text, secret, &mut ranges);
         }
-        text
+        if ranges.is_empty() {
+            return text.to_owned();
+        }
+        ranges.sort_unstable_by_key(|range| (range.start, range.end));
+        let mut scrubbed = String::with_capacity(text.len());
+        let mut copied_to = 0;
+        for range in ranges {
+            if range.end <= copied_to {
+                continue;
+            }
+            if range.start >= copied_to {
+                scrubbed.push_str(&text[copied_to..range.start]);
+                scrubbed.push_str(REDACTED);
+            }
+            // An overlapping range extends the redaction already written.
+            copied_to = range.end;
+        }
+        scrubbed.push_str(&text[copied_to..]);
+        scrubbed
     }
 
     /// Server text for an error's `Display` (an errmsg, a decoder's message, which may quote the
     /// body): secrets cut out, control characters escaped so it stays on one line, and at most
     /// [`EXCERPT_LIMIT`] bytes.
     pub fn one_line(&self, text: &str) -> String {
-        let scrubbed = self.scrub(text);
+        self.bounded(text, true)
+    }
+
+    /// An excerpt of a response body for an error: lossy UTF-8, secrets cut out, at most
+    /// [`EXCERPT_LIMIT`] bytes. A 2xx body of an endpoint with secret fields is withheld: it is
+    /// where WeChat puts the secrets the endpoint returns.
+    pub fn excerpt(&self, body: &[u8], operation: &Operation, success_status: bool) -> String {
+        if success_status && !operation.secrets.is_empty() {
+            return WITHHELD.to_owned();
+        }
+        let window = &body[..body.len().min(SCRUB_WINDOW)];
+        let text = String::from_utf8_lossy(window);
+        let mut excerpt = self.bounded(&text, false);
+        if window.len() < body.len() && !excerpt.ends_with('…') {
+            excerpt.push('…');
+        }
+        excerpt
+    }
+
+    /// Scrubs the start of `text` (the [`SCRUB_WINDOW`]), then cuts it to [`EXCERPT_LIMIT`]
+    /// bytes, marking a cut with `…`. Scrubbing first is what keeps a secret that straddles
+    /// the cut from leaving its first bytes behind.
+    fn bounded(&self, text: &str, escape_controls: bool) -> String {
+        let window = &text[..floor_char_boundary(text, SCRUB_WINDOW)];
+        let scrubbed = self.scrub(window);
         let mut line = String::new();
-        for c in scrubbed.chars() {
+        let mut chars = scrubbed.chars();
+        for c in chars.by_ref() {
             if line.len() >= EXCERPT_LIMIT {
                 line.push('…');
-                break;
+                return line;
             }
-            if c.is_control() {
+            if escape_controls && c.is_control() {
                 line.extend(c.escape_default());
             } else {
                 line.push(c);
             }
         }
+        if window.len() < text.len() {
+            line.push('…');
+        }
         line
     }
+}
 
-    /// An excerpt of a response body for an error. A 2xx body of an endpoint with secret fields
-    /// is withheld: it is where WeChat puts the secrets the endpoint returns.
-    pub fn excerpt(&self, body: &[u8], operation: &Operation, success_status: bool) -> String {
-        if success_status && !operation.secrets.is_empty() {
-            return WITHHELD.to_owned();
+/// The byte ranges of `text` to redact for one secret: its whole occurrences, and runs of at
+/// least [`MIN_PIECE`] bytes that start like it (a cut or truncated echo) or end like it (text
+/// that starts in the middle of it). Ranges are widened to character boundaries.
+fn secret_ranges(text: &str, secret: &str, ranges: &mut Vec<Range<usize>>) {
+    let (text_bytes, secret_bytes) = (text.as_bytes(), secret.as_bytes());
+    if secret_bytes.len() < MIN_PIECE {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(secret) {
+            ranges.push(from + found..from + found + secret.len());
+            from += found + secret.len();
         }
-        self.scrub(&excerpt(body))
+        return;
     }
+    let head = &secret_bytes[..MIN_PIECE];
+    let tail = &secret_bytes[secret_bytes.len() - MIN_PIECE..];
+    for start in occurrences(text_bytes, head) {
+        let matched = common_prefix(&text_bytes[start..], secret_bytes);
+        ranges.push(widen(text, start..start + matched));
+    }
+    for start in occurrences(text_bytes, tail) {
+        let end = start + MIN_PIECE;
+        let matched = common_suffix(&text_bytes[..end], secret_bytes);
+        ranges.push(widen(text, end - matched..end));
+    }
+}
+
+fn occurrences<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(move |(_, window)| *window == needle)
+        .map(|(at, _)| at)
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// `range` grown to the character boundaries around it (a match may end inside a character
+/// where the text and the secret share its first bytes).
+fn widen(text: &str, mut range: Range<usize>) -> Range<usize> {
+    while !text.is_char_boundary(range.start) {
+        range.start -= 1;
+    }
+    while !text.is_char_boundary(range.end) {
+        range.end += 1;
+    }
+    range
+}
+
+/// The largest character boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The URL as it may be logged: the token and the endpoint's secret parameters redacted.
@@ -148,6 +268,57 @@ mod tests {
             redactor.scrub("S3CR3T C0DE Q-C0DE T0KEN visible 1"),
             "<redacted> <redacted> <redacted> <redacted> visible 1"
         );
+    }
+
+    /// A token of a real token's length (about 150 characters), its ends unlike the padding.
+    const LONG_TOKEN: &str = "Tq9Z_85_kL2mXw7vB3nR0cY4dH6fJ1gP8sA5eU2iO9tW3yQ7uE0rT4zX6cV1bN8mK2jH5gF3dS9aL7pO0iU4yT6rE1wQ8zX3cV5bN7mM2kJ9hG4fD6sA1pL8oK3iJ5uH7yG0tF2rD4eS6wA9qZxLw";
+
+    /// Where `LONG_TOKEN`'s first or last bytes show (at least `MIN_PIECE` of them).
+    fn leaks(text: &str) -> bool {
+        let end = LONG_TOKEN.len() - MIN_PIECE;
+        text.contains(&LONG_TOKEN[..MIN_PIECE]) || text.contains(&LONG_TOKEN[end..])
+    }
+
+    #[test]
+    fn a_secret_straddling_the_cut_is_removed_whole_at_every_offset() {
+        let redactor = Redactor::default().with_token(Some(&AccessToken::new(LONG_TOKEN)));
+        for offset in 0..EXCERPT_LIMIT + 16 {
+            let text = format!("{}{LONG_TOKEN}{}", "x".repeat(offset), "y".repeat(600));
+            let excerpt = redactor.excerpt(text.as_bytes(), &OPERATION, false);
+            let line = redactor.one_line(&text);
+            for shown in [&excerpt, &line] {
+                assert!(!leaks(shown), "offset {offset}: {shown}");
+                assert!(
+                    shown.len() <= EXCERPT_LIMIT + '…'.len_utf8(),
+                    "offset {offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_of_a_secret_at_either_end_of_a_text_are_removed() {
+        let redactor = Redactor::default().with_token(Some(&AccessToken::new(LONG_TOKEN)));
+        // A body that stops in the middle of the token, and one that starts in its middle.
+        let truncated = format!("gateway echo: {}", &LONG_TOKEN[..60]);
+        assert_eq!(redactor.scrub(&truncated), "gateway echo: <redacted>");
+        let resumed = format!("{} and more", &LONG_TOKEN[90..]);
+        assert_eq!(redactor.scrub(&resumed), "<redacted> and more");
+        // Five characters are not a piece; six are.
+        assert_eq!(redactor.scrub("Tq9Z_ stays"), "Tq9Z_ stays");
+        assert_eq!(redactor.scrub("Tq9Z_8 goes"), "<redacted> goes");
+        // Overlapping and adjacent pieces make one redaction each.
+        let twice = format!("{LONG_TOKEN}{LONG_TOKEN}!");
+        assert_eq!(redactor.scrub(&twice), "<redacted><redacted>!");
+    }
+
+    #[test]
+    fn pieces_of_secrets_of_several_bytes_a_character_are_cut_on_character_boundaries() {
+        let secret = "密钥é-ABCDEFGH-秘密";
+        let redactor = Redactor::default().with_token(Some(&AccessToken::new(secret)));
+        // The text shares the secret's first bytes up to the middle of `é`.
+        assert_eq!(redactor.scrub("[密钥è]"), "[<redacted>]");
+        assert_eq!(redactor.scrub("x-秘密"), "x<redacted>");
     }
 
     #[test]

@@ -15,3 +15,34 @@ pub use self::money::*;
 
 #[cfg(feature = "shop")]
 pub mod shop;
+
+/// Every endpoint of the enabled groups, with its response path: a 200 answer's body
+/// through the envelope and into the endpoint's type within the memory bound, as a call
+/// reads it. For the fuzz target and the property tests; not part of the API.
+#[doc(hidden)]
+pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
+    #[cfg(feature = "shop")]
+    (
+        "addnote",
+        crate::runtime::read_as::<
+            crate::api::shop::AddNoteResponse,
+            crate::api::shop::AddNoteError,
+        >,
+    ),
+    #[cfg(feature = "shop")]
+    (
+        "createorder",
+        crate::runtime::read_as::<
+            crate::api::shop::CreateOrderResponse,
+            crate::api::shop::CreateOrderError,
+        >,
+    ),
+    #[cfg(feature = "shop")]
+    (
+        "listorders",
+        crate::runtime::read_as::<
+            crate::api::shop::ListOrdersResponse,
+            crate::api::shop::ListOrdersError,
+        >,
+    ),
+];

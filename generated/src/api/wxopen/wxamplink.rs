@@ -19,9 +19,35 @@ pub struct LinkMiniProgramRequest {
 }
 
 /// Nothing beyond `errcode` and `errmsg`; the link itself is pending until both administrators confirm.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct LinkMiniProgramResponse {}
+
+impl<'de> serde::Deserialize<'de> for LinkMiniProgramResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: no field of its own; the object's fields are skipped.
+impl crate::runtime::de::Object for LinkMiniProgramResponse {
+    const NAME: &'static str = "LinkMiniProgramResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    type Slots = ();
+    fn slots() -> Self::Slots {}
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        _slots: &mut Self::Slots,
+        _index: usize,
+        _map: &mut A,
+    ) -> Result<(), A::Error> {
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(_slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {})
+    }
+}
 
 impl LinkMiniProgramRequest {
     /// Starts building the request. Set `appid`, `notify_users` and `show_profile`, then call `build()`; the optional fields start at their defaults.

@@ -13,9 +13,35 @@ pub struct UnlinkMiniProgramRequest {
 }
 
 /// Nothing beyond `errcode` and `errmsg`; the link stays until the Official Account's administrator confirms.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct UnlinkMiniProgramResponse {}
+
+impl<'de> serde::Deserialize<'de> for UnlinkMiniProgramResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: no field of its own; the object's fields are skipped.
+impl crate::runtime::de::Object for UnlinkMiniProgramResponse {
+    const NAME: &'static str = "UnlinkMiniProgramResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    type Slots = ();
+    fn slots() -> Self::Slots {}
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        _slots: &mut Self::Slots,
+        _index: usize,
+        _map: &mut A,
+    ) -> Result<(), A::Error> {
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(_slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {})
+    }
+}
 
 impl UnlinkMiniProgramRequest {
     /// Starts building the request. Set `appid`, then call `build()`; the optional fields start at their defaults.

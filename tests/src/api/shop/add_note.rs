@@ -14,9 +14,35 @@ pub struct AddNoteRequest {
 }
 
 /// The response of [`Client::add_note`](crate::Client::add_note) when `errcode` is 0.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct AddNoteResponse {}
+
+impl<'de> serde::Deserialize<'de> for AddNoteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::object(deserializer)
+    }
+}
+
+/// Decoding: no field of its own; the object's fields are skipped.
+impl crate::runtime::de::Object for AddNoteResponse {
+    const NAME: &'static str = "AddNoteResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    type Slots = ();
+    fn slots() -> Self::Slots {}
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        _slots: &mut Self::Slots,
+        _index: usize,
+        _map: &mut A,
+    ) -> Result<(), A::Error> {
+        Ok(())
+    }
+    fn finish<E: serde::de::Error>(_slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {})
+    }
+}
 
 impl AddNoteRequest {
     /// Starts building the request; every field is optional.
