@@ -216,10 +216,37 @@ pub fn default_targets(root: &Path) -> Vec<Target> {
     ]
 }
 
-/// The workspace this generator was built in: the default home of `specs/` and `generated/`.
+/// The workspace the generator runs in: the default home of `specs/` and `generated/`.
+///
+/// Found at run time, from the current folder upwards: the first folder whose `Cargo.toml`
+/// declares a `[workspace]` and that has a `specs/` folder. Not the folder the binary was built
+/// in: two checkouts that share a target folder (a CI cache, a second worktree) share one binary,
+/// and each must regenerate its own files. Outside any such folder, the one `cargo run` names
+/// (`CARGO_MANIFEST_DIR`, the `codegen` package's folder) is used, then the one it was built in.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+    let from_cwd = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| find_workspace(&cwd));
+    let from_cargo = || {
+        std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .and_then(|dir| find_workspace(&dir))
+    };
+    from_cwd.or_else(from_cargo).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    })
+}
+
+/// `start` or the nearest folder above it that is a workspace with specs.
+fn find_workspace(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| {
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            dir.join("specs").is_dir() && manifest.lines().any(|line| line.trim() == "[workspace]")
+        })
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
 }
