@@ -6,7 +6,7 @@
 //! up equal are reported by [`Namespace`], never silently renamed, so a generated name never
 //! changes behind the author's back.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeMap;
 
 /// Keywords of every edition up to 2024, strict and reserved.
@@ -34,6 +34,12 @@ pub fn snake(name: &str) -> Result<String, NameError> {
 /// A PascalCase identifier for a type or variant: `LinkStatus`, `SourceNormal`, `V1`.
 pub fn pascal(name: &str) -> Result<String, NameError> {
     let base = name.to_upper_camel_case();
+    finish(name, &base, "V")
+}
+
+/// A SCREAMING_SNAKE_CASE identifier for a constant: `COMPONENT_ACCESS_TOKEN`, `V1`.
+pub fn screaming(name: &str) -> Result<String, NameError> {
+    let base = name.to_shouty_snake_case();
     finish(name, &base, "V")
 }
 

@@ -11,6 +11,22 @@ use std::path::PathBuf;
 pub struct Api {
     /// The modules of the generated `api` tree, sorted by module path.
     pub modules: Vec<Module>,
+    /// The token kinds the specs declare, sorted by name.
+    pub token_kinds: Vec<TokenKindDef>,
+}
+
+/// A kind of token endpoints take: a client holds a token source per kind.
+#[derive(Debug, Clone)]
+pub struct TokenKindDef {
+    /// The name specs use, and the runtime's name of the kind (`component_access_token`).
+    pub name: String,
+    /// The Rust constant of the kind (`COMPONENT_ACCESS_TOKEN`).
+    pub const_name: String,
+    /// The query parameter that carries it unless an endpoint says otherwise.
+    pub query_param: String,
+    pub docs: String,
+    /// The module of the shared file that declares it.
+    pub module: Vec<String>,
 }
 
 /// One Rust module: a group folder (with children) or one spec file (with items).
@@ -35,6 +51,9 @@ pub struct ChildModule {
     pub name: String,
     /// A group folder (a public module), rather than a spec file (re-exported into its group).
     pub is_group: bool,
+    /// Whether a spec file's module has items to re-export (one that only declares token kinds
+    /// has impls alone).
+    pub has_items: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +90,8 @@ pub struct FieldDef {
     pub docs: String,
     pub ty: TypeRef,
     pub presence: Presence,
+    /// Decoding also accepts a number for a string, or a string of digits for a number.
+    pub lenient: bool,
 }
 
 /// How a field behaves when it is absent from the wire.
@@ -110,12 +131,28 @@ pub enum TypeRef {
     Boolean,
     /// `bool` in Rust, `0`/`1` on the wire.
     Flag,
+    /// A file to upload: a part of a multipart request (`crate::Upload` in Rust).
+    File,
     /// A named type: its Rust name and the module that defines it (from the `api` root).
     Named {
         rust_name: String,
         module: Vec<String>,
     },
     Array(Box<TypeRef>),
+    /// An object keyed by strings (`map<T>`): a `BTreeMap<String, T>`, sorted, so what goes on
+    /// the wire does not depend on the order keys were inserted in.
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type of the values at the bottom of arrays and maps.
+    pub fn element(&self) -> &TypeRef {
+        let mut ty = self;
+        while let TypeRef::Array(inner) | TypeRef::Map(inner) = ty {
+            ty = inner;
+        }
+        ty
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -159,13 +196,19 @@ pub struct Endpoint {
     pub http_method: HttpMethod,
     pub host: String,
     pub path: String,
-    /// The query parameter that carries the token, when the endpoint takes one.
+    /// The token the endpoint takes, and the query parameter that carries it.
     pub token: Option<Token>,
     pub third_party: Option<ThirdParty>,
     /// The request type: query fields and body fields together.
     pub request: StructDef,
     /// Which of the request's fields travel in the query (by Rust name); the rest are the body.
     pub query_fields: Vec<String>,
+    /// How the body travels.
+    pub encoding: RequestEncoding,
+    /// Values the client sends with every call; not fields of the request.
+    pub constants: Vec<ConstField>,
+    /// What a successful answer is.
+    pub format: ResponseFormat,
     /// How users build the request; `None` when it has no fields (the method takes no argument).
     pub request_builder: Option<RequestBuilder>,
     pub response: StructDef,
@@ -185,16 +228,66 @@ pub enum HttpMethod {
 
 #[derive(Debug, Clone)]
 pub struct Token {
-    /// `access_token` or `component_access_token`.
-    pub kind: &'static str,
+    /// The kind's name, as declared (`access_token`).
+    pub kind: String,
+    /// The kind's Rust constant (`ACCESS_TOKEN`).
+    pub const_name: String,
     pub query_param: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct ThirdParty {
     pub allowed: bool,
-    pub permission_set: Option<u32>,
+    /// Any one of these lets a platform call the endpoint; empty when none is documented.
+    pub permission_sets: Vec<u32>,
     pub docs: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestEncoding {
+    Json,
+    Multipart,
+}
+
+/// A request value the client always sends.
+#[derive(Debug, Clone)]
+pub struct ConstField {
+    pub wire_name: String,
+    pub docs: String,
+    /// In the query, or else in the body.
+    pub in_query: bool,
+    /// The value as it travels: a JSON scalar (a flag already as 0/1, an enum as its value).
+    pub value: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// A JSON object: the response struct.
+    Json,
+    /// Bytes, or a JSON error.
+    Bytes(BytesDef),
+    /// The response struct or bytes, or a JSON error.
+    JsonOrBytes(BytesDef),
+}
+
+impl ResponseFormat {
+    pub fn bytes(&self) -> Option<&BytesDef> {
+        match self {
+            Self::Json => None,
+            Self::Bytes(bytes) | Self::JsonOrBytes(bytes) => Some(bytes),
+        }
+    }
+
+    /// Whether a successful answer can be the JSON response struct.
+    pub fn has_json(&self) -> bool {
+        !matches!(self, Self::Bytes(_))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BytesDef {
+    pub content_types: Vec<String>,
+    pub max_bytes: Option<u64>,
 }
 
 /// One error enum per endpoint: a variant per code of its own, and one per included set, which
@@ -286,6 +379,8 @@ pub enum SampleValue {
         module: Vec<String>,
         variant: String,
     },
-    /// `Default::default()` of an object type whose fields are all optional.
+    /// `Default::default()` of an object type whose fields are all optional, or of a map.
     Default,
+    /// A file from bytes in memory.
+    File,
 }

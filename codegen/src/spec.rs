@@ -1,4 +1,5 @@
-//! The spec language, v1: the shapes `serde_yaml` reads a spec file into.
+//! The spec language, v2: the shapes `serde_yaml` reads a spec file into. (Version 1 files are
+//! read the same way: version 2 only adds to the language.)
 //!
 //! Every struct rejects keys it does not know (`deny_unknown_fields`), so a misspelled key is an
 //! error rather than silently ignored. These types describe what the author wrote; deciding Rust
@@ -12,8 +13,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
-    /// The version of the spec language; only `1` exists.
-    #[schemars(range(min = 1, max = 1))]
+    /// The version of the spec language: `2`. (`1` is still read: version 2 only adds to it.)
+    #[schemars(range(min = 1, max = 2))]
     pub version: u32,
     /// The endpoint this file describes; a file of shared types or error sets has none.
     #[serde(default)]
@@ -24,6 +25,23 @@ pub struct SpecFile {
     /// Named tables of error codes that endpoints include by name.
     #[serde(default)]
     pub error_sets: Vec<ErrorSetSpec>,
+    /// The kinds of token endpoints take (an account's `access_token`, a platform's
+    /// `component_access_token`, …), declared once, in a shared file at the top of the specs
+    /// folder; an endpoint's `token.kind` names one.
+    #[serde(default)]
+    pub token_kinds: Vec<TokenKindSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenKindSpec {
+    /// The kind's name, which endpoints' `token.kind` use (`component_access_token`).
+    pub name: String,
+    /// The query parameter that carries the token, unless an endpoint names another.
+    pub query_param: String,
+    /// What the token is, who holds it and where it comes from.
+    #[serde(default)]
+    pub docs: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -78,19 +96,11 @@ pub enum HttpMethod {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenSpec {
-    /// Which token: `access_token` or `component_access_token`.
-    pub kind: TokenKind,
-    /// The query parameter that carries the token.
-    pub query_param: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenKind {
-    /// An account's own `access_token`, or the `authorizer_access_token` a platform holds for it.
-    AccessToken,
-    /// A third-party platform's own `component_access_token`.
-    ComponentAccessToken,
+    /// Which token: the name of a kind declared under `token_kinds:` (`access_token`).
+    pub kind: String,
+    /// The query parameter that carries the token, when not the kind's own.
+    #[serde(default)]
+    pub query_param: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -98,23 +108,46 @@ pub enum TokenKind {
 pub struct ThirdPartySpec {
     /// Whether a third-party platform may call the endpoint on an authorizer's behalf.
     pub allowed: bool,
-    /// The permission set the authorizer must have granted to the platform.
+    /// The permission set the authorizer must have granted to the platform, or the list of
+    /// sets any one of which lets it call the endpoint (`[17, 18]`).
     #[serde(default)]
-    pub permission_set: Option<u32>,
+    pub permission_set: Option<PermissionSets>,
     /// How third-party use differs, if it does.
     #[serde(default)]
     pub docs: Option<String>,
 }
 
+/// One permission set, or several.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PermissionSets {
+    One(u32),
+    Any(Vec<u32>),
+}
+
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
-    /// Query parameters besides the token; scalars only.
+    /// How the body travels: `json` (the default) or `multipart` (`multipart/form-data`, for
+    /// uploads: `file` fields are file parts, other fields text parts).
+    #[serde(default)]
+    pub encoding: RequestEncoding,
+    /// Query parameters besides the token: scalars and enums.
     #[serde(default)]
     pub query: Vec<FieldSpec>,
-    /// Fields of the JSON body. A POST with no fields sends `{}`.
+    /// Fields of the body. A JSON POST with no fields sends `{}`.
     #[serde(default)]
     pub body: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestEncoding {
+    /// A JSON object.
+    #[default]
+    Json,
+    /// `multipart/form-data`: a part per field.
+    Multipart,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -123,9 +156,40 @@ pub struct ResponseSpec {
     /// What the response stands for, beyond the field docs.
     #[serde(default)]
     pub docs: Option<String>,
+    /// What a successful answer is: `json` (the default: an object of `fields`), `bytes` (a
+    /// file: an image, a voice, …; errors still come as JSON), or `json_or_bytes` (either: a
+    /// JSON object of `fields` for some answers, bytes for others).
+    #[serde(default)]
+    pub format: ResponseFormat,
+    /// For `bytes` and `json_or_bytes`: what the bytes are.
+    #[serde(default)]
+    pub bytes: Option<BytesSpec>,
     /// The payload fields; `errcode` and `errmsg` are read by the client and are not listed.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseFormat {
+    /// A JSON object of `fields`.
+    #[default]
+    Json,
+    /// Bytes (a file), or a JSON error.
+    Bytes,
+    /// A JSON object of `fields` or bytes, or a JSON error.
+    JsonOrBytes,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BytesSpec {
+    /// The content types the documentation gives for the bytes (`image/jpeg`).
+    #[serde(default)]
+    pub content_types: Vec<String>,
+    /// The largest file the documentation allows, in bytes: the client's default limit for it.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -136,12 +200,12 @@ pub struct FieldSpec {
     /// The Rust field name, when the one derived from `name` is not wanted.
     #[serde(default)]
     pub rust_name: Option<String>,
-    /// A type expression: a scalar, a named type, or `array<…>` of one of those.
+    /// A type expression: a scalar, a named type, or `array<…>` or `map<…>` of a type.
     #[serde(rename = "type")]
-    // A regex cannot match brackets at any depth: it checks up to three levels of `array<…>`,
-    // as editors validate while typing; the generator checks any depth.
+    // A regex cannot match brackets at any depth: it checks up to three levels of `array<…>`
+    // and `map<…>`, as editors validate while typing; the generator checks any depth.
     #[schemars(regex(
-        pattern = "^\\s*([A-Za-z_][A-Za-z0-9_]*|array<\\s*[A-Za-z_][A-Za-z0-9_]*\\s*>|array<\\s*array<\\s*[A-Za-z_][A-Za-z0-9_]*\\s*>\\s*>|array<\\s*array<\\s*array<\\s*[A-Za-z_][A-Za-z0-9_]*\\s*>\\s*>\\s*>)\\s*$"
+        pattern = "^\\s*([A-Za-z_][A-Za-z0-9_]*|(array|map)<\\s*[A-Za-z_][A-Za-z0-9_]*\\s*>|(array|map)<\\s*(array|map)<\\s*[A-Za-z_][A-Za-z0-9_]*\\s*>\\s*>|(array|map)<\\s*(array|map)<\\s*(array|map)<\\s*[A-Za-z_][A-Za-z0-9_]*\\s*>\\s*>\\s*>)\\s*$"
     ))]
     pub ty: String,
     /// Whether the field is always present (`true`) or may be absent (`false`, the default).
@@ -151,6 +215,16 @@ pub struct FieldSpec {
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
+    /// For a request field: the value the client always sends. The field is then not a
+    /// parameter of the call (`grant_type: authorization_code`).
+    #[serde(default, rename = "const")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub constant: Option<serde_yaml::Value>,
+    /// Also accept what some answers send in place of the documented type: a number for a
+    /// `string`, a string of digits for an `integer` or a `number`. The Rust type stays the
+    /// documented one; strict is the default.
+    #[serde(default)]
+    pub lenient: bool,
     /// What the field holds, from the endpoint's documentation.
     #[serde(default)]
     pub docs: Option<String>,

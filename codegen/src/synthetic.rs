@@ -12,14 +12,17 @@ use std::path::PathBuf;
 
 /// The real global error set, so that the synthetic endpoints carry what real ones carry.
 const ERRORS_YAML: &str = include_str!("../../specs/errors.yaml");
+/// The real token kinds, which the endpoints' `token.kind` names.
+const TOKENS_YAML: &str = include_str!("../../specs/tokens.yaml");
 
 /// The spec files of `endpoints` synthetic endpoints in `groups` groups (folders `g0`, `g1`, …;
 /// endpoint `i` is in group `i % groups`), relative to the specs folder, with the shared
-/// `errors.yaml`.
+/// `errors.yaml` and `tokens.yaml`.
 pub fn specs(endpoints: usize, groups: usize) -> Vec<(PathBuf, String)> {
     let groups = groups.max(1);
-    let mut files = Vec::with_capacity(endpoints + 1);
+    let mut files = Vec::with_capacity(endpoints + 2);
     files.push((PathBuf::from("errors.yaml"), ERRORS_YAML.to_owned()));
+    files.push((PathBuf::from("tokens.yaml"), TOKENS_YAML.to_owned()));
     for i in 0..endpoints {
         let path =
             PathBuf::from(group_name(i % groups, groups)).join(format!("wxamplinkget{i}.yaml"));
@@ -49,7 +52,7 @@ pub fn endpoint_spec(i: usize) -> String {
     let _ = write!(
         text,
         "# A synthetic endpoint for benchmarks (`cargo run -p codegen -- synthetic`), shaped like wxamplinkget.
-version: 1
+version: 2
 
 endpoint:
   name: wxamplinkget{i}

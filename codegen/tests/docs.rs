@@ -18,13 +18,14 @@ fn the_annotated_example_of_the_spec_language_reference_is_a_valid_spec() {
         .nth(1)
         .and_then(|block| block.split("\n```").next())
         .expect("section 2 has a yaml block");
-    let errors = std::fs::read_to_string(root.join("specs/errors.yaml")).unwrap();
+    let shared = |name: &str| std::fs::read_to_string(root.join("specs").join(name)).unwrap();
     let diagnostics = codegen::check_sources(&[
         (
             PathBuf::from("member/searchmembers.yaml"),
             example.to_owned(),
         ),
-        (PathBuf::from("errors.yaml"), errors),
+        (PathBuf::from("errors.yaml"), shared("errors.yaml")),
+        (PathBuf::from("tokens.yaml"), shared("tokens.yaml")),
     ]);
     assert!(diagnostics.is_empty(), "{diagnostics}");
 }

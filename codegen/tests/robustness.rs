@@ -184,6 +184,7 @@ fn nearly_valid() -> impl Strategy<Value = Value> {
 
 const REAL_SPEC: &str = include_str!("../../specs/wxopen/wxamplinkget.yaml");
 const REAL_ERRORS: &str = include_str!("../../specs/errors.yaml");
+const REAL_TOKENS: &str = include_str!("../../specs/tokens.yaml");
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
@@ -203,6 +204,7 @@ proptest! {
         let files = vec![
             (PathBuf::from("wxopen/wxamplinkget.yaml"), serde_yaml::to_string(&document).unwrap()),
             (PathBuf::from("errors.yaml"), REAL_ERRORS.to_owned()),
+            (PathBuf::from("tokens.yaml"), REAL_TOKENS.to_owned()),
         ];
         check_in_time(files)?;
     }
@@ -222,6 +224,7 @@ proptest! {
         let files = vec![
             (PathBuf::from("wxopen/wxamplinkget.yaml"), text),
             (PathBuf::from("errors.yaml"), REAL_ERRORS.to_owned()),
+            (PathBuf::from("tokens.yaml"), REAL_TOKENS.to_owned()),
         ];
         check_in_time(files)?;
     }
@@ -236,6 +239,7 @@ fn the_unedited_real_specs_have_no_problems() {
             REAL_SPEC.to_owned(),
         ),
         (PathBuf::from("errors.yaml"), REAL_ERRORS.to_owned()),
+        (PathBuf::from("tokens.yaml"), REAL_TOKENS.to_owned()),
     ];
     let diagnostics = codegen::check_sources(&files);
     assert!(diagnostics.is_empty(), "{diagnostics}");

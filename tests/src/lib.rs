@@ -32,6 +32,8 @@ pub mod __private {
 }
 pub use runtime::{
     AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error,
-    MEMORY_BOUND_FACTOR, Missing, RetryPolicy, Secret, TokenSource, TokenSourceError, domain,
+    DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_MEDIA_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error, MEMORY_BOUND_FACTOR, Media, MediaInfo, MediaOr,
+    MediaSink, Missing, RetryPolicy, Secret, TokenKind, TokenSource, TokenSourceError, Upload,
+    domain,
 };

@@ -330,7 +330,14 @@ async fn a_client_without_a_token_cannot_call_an_endpoint_that_needs_one() {
     );
 
     let error = client.get_linked_mini_programs().await.unwrap_err();
-    assert!(matches!(error, Error::TokenSource { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::NoTokenSource { operation: "wxamplinkget", kind } if kind == wechat_api_client::TokenKind::ACCESS_TOKEN),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "wxamplinkget takes a token of kind `access_token`, and the client has no source of that kind"
+    );
     assert!(requests_to(&server, LINKED).await.is_empty());
 }
 

@@ -9,12 +9,18 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::shop::{
     CreateOrderRequest, ListOrdersRequest, OrderItem, OrderKind, OrderState,
 };
-use workspace_tests::{Client, CommonError, Error, Money, RetryPolicy};
+use workspace_tests::{AccessToken, Client, CommonError, Error, Money, RetryPolicy, TokenKind};
 
-/// Sends each call once: these tests are about one answer (retries are tested in `client.rs`).
+/// A source for each of the fixture's token kinds. Sends each call once: these tests are about
+/// one answer (retries are tested in `client.rs`).
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .access_token("component-token")
+        .access_token("account-token")
+        .token_source_for(
+            TokenKind::COMPONENT_ACCESS_TOKEN,
+            AccessToken::new("component-token"),
+        )
+        .token_source_for(TokenKind::SHOP_TOKEN, AccessToken::new("shop-token"))
         .base_url(server.uri())
         .retry(RetryPolicy::disabled())
         .build()

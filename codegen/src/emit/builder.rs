@@ -254,6 +254,7 @@ fn sample_text(cx: &ModuleCx<'_>, value: &SampleValue) -> String {
         SampleValue::Number => "1.0".to_owned(),
         SampleValue::EmptyList => "Vec::new()".to_owned(),
         SampleValue::Default => "Default::default()".to_owned(),
+        SampleValue::File => format!("{}::Upload::from_path(\"photo.jpg\")", cx.crate_name),
         SampleValue::EnumVariant {
             enum_name,
             module,

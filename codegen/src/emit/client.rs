@@ -2,9 +2,11 @@
 
 use super::docs;
 use crate::ident::to_ident;
-use crate::ir::{Endpoint, HttpMethod, Presence, TypeRef};
+use crate::ir::{
+    Endpoint, FieldDef, HttpMethod, Presence, RequestEncoding, ResponseFormat, TypeRef,
+};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// Where and how the endpoint is called, for the module's and the method's docs.
 pub fn endpoint_overview(e: &Endpoint) -> String {
@@ -20,6 +22,32 @@ pub fn endpoint_overview(e: &Endpoint) -> String {
         )),
         None => text.push_str(", without a token."),
     }
+    if e.encoding == RequestEncoding::Multipart {
+        text.push_str(" The body is `multipart/form-data`.");
+    }
+    match &e.format {
+        ResponseFormat::Json => {}
+        ResponseFormat::Bytes(bytes) | ResponseFormat::JsonOrBytes(bytes) => {
+            let what = if e.format.has_json() {
+                "A successful answer is a JSON object or bytes"
+            } else {
+                "A successful answer is bytes"
+            };
+            text.push_str(&format!(" {what}"));
+            if !bytes.content_types.is_empty() {
+                let types: Vec<String> = bytes
+                    .content_types
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect();
+                text.push_str(&format!(" ({})", types.join(", ")));
+            }
+            match bytes.max_bytes {
+                Some(max) => text.push_str(&format!(", of at most {max} bytes.")),
+                None => text.push('.'),
+            }
+        }
+    }
     if let Some(url) = &e.doc_url {
         text.push_str(&format!(" See the [official documentation]({url})."));
     }
@@ -32,10 +60,18 @@ fn third_party_docs(e: &Endpoint) -> Option<String> {
     let mut text = String::from("# Third-party platforms\n\n");
     if third_party.allowed {
         text.push_str("A third-party platform may call this endpoint on behalf of an account that authorized it: build the client with the account's `authorizer_access_token` as its token; the call is otherwise the same.");
-        if let Some(set) = third_party.permission_set {
-            text.push_str(&format!(
+        match third_party.permission_sets.as_slice() {
+            [] => {}
+            [set] => text.push_str(&format!(
                 " The account must have granted the platform permission set {set}."
-            ));
+            )),
+            [init @ .., last] => {
+                let init: Vec<String> = init.iter().map(u32::to_string).collect();
+                text.push_str(&format!(
+                    " The account must have granted the platform one of the permission sets {} or {last}.",
+                    init.join(", ")
+                ));
+            }
         }
     } else {
         text.push_str("A third-party platform cannot call this endpoint on an account's behalf.");
@@ -46,7 +82,8 @@ fn third_party_docs(e: &Endpoint) -> Option<String> {
     Some(text)
 }
 
-/// The method; `example` is the `# Example` section of its docs, when there is one.
+/// The method (and, for bytes, the method that streams them); `example` is the `# Example`
+/// section of its docs, when there is one.
 pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
     let method = to_ident(&e.method_name);
     let request_ty = to_ident(&e.request.rust_name);
@@ -71,7 +108,74 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
         text.push_str(&format!("\n\n{example}"));
     }
     let docs = docs::outer(&text);
-    let operation_docs = docs::outer(&format!(
+    let operation = emit_operation(e);
+    // An endpoint without parameters takes no argument; its (empty) request is built here.
+    let takes_request = !e.request.fields.is_empty();
+    let params = takes_request.then(|| quote!(request: #request_ty,));
+    let request_value = if takes_request {
+        quote!(&request)
+    } else {
+        quote!(&#request_ty {})
+    };
+    let (query, query_arg) = query_pairs(e);
+    let (parts, body) = body(e, &request_value);
+    let query = quote!(#query #parts);
+    let error = quote!(crate::Error<#error_ty>);
+    let (answer, call, stream) = match &e.format {
+        ResponseFormat::Json => (quote!(#response_ty), quote!(call), None),
+        ResponseFormat::Bytes(_) => (
+            quote!(crate::Media),
+            quote!(call_media),
+            Some((quote!(crate::MediaInfo), quote!(call_media_to))),
+        ),
+        ResponseFormat::JsonOrBytes(_) => (
+            quote!(crate::MediaOr<#response_ty>),
+            quote!(call_media_or),
+            Some((
+                quote!(crate::MediaOr<#response_ty, crate::MediaInfo>),
+                quote!(call_media_or_to),
+            )),
+        ),
+    };
+    let streaming = stream.map(|(answer, call)| {
+        let name = format_ident!("{}_to_writer", e.method_name.trim_start_matches("r#"));
+        let docs = docs::outer(&format!(
+            "Like [`{m}`](Self::{m}), but writes the file to `writer` as it arrives instead of \
+             holding it, and returns what it was (its type, name and length). For large files.\n\n\
+             A call that fails once bytes were written is not sent again (the writer holds part of \
+             the file): start over with a fresh writer.",
+            m = e.method_name
+        ));
+        quote! {
+            #docs
+            pub async fn #name<W: crate::MediaSink + ?Sized>(
+                &self,
+                #params
+                writer: &mut W,
+            ) -> Result<#answer, #error> {
+                #query
+                self.#call(&OPERATION, #query_arg, #body, writer).await
+            }
+        }
+    });
+    quote! {
+        #operation
+
+        impl crate::Client {
+            #docs
+            pub async fn #method(&self, #params) -> Result<#answer, #error> {
+                #query
+                self.#call(&OPERATION, #query_arg, #body).await
+            }
+
+            #streaming
+        }
+    }
+}
+
+/// The `const` the client reads the endpoint from.
+fn emit_operation(e: &Endpoint) -> TokenStream {
+    let docs = docs::outer(&format!(
         "How [`Client::{m}`](crate::Client::{m}) reaches the endpoint.",
         m = e.method_name
     ));
@@ -82,50 +186,116 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
         HttpMethod::Get => quote!(crate::runtime::HttpMethod::Get),
         HttpMethod::Post => quote!(crate::runtime::HttpMethod::Post),
     };
-    let token_query = match &e.token {
+    let token = match &e.token {
         Some(token) => {
+            let kind = format_ident!("{}", token.const_name);
             let param = &token.query_param;
-            quote!(Some(#param))
+            quote!(Some(crate::runtime::TokenUse { kind: crate::TokenKind::#kind, query_param: #param }))
         }
         None => quote!(None),
     };
-    // An endpoint without parameters takes no argument; its (empty) request is built here.
-    let takes_request = !e.request.fields.is_empty();
-    let (params, request_value) = if takes_request {
-        (quote!(request: #request_ty), quote!(&request))
-    } else {
-        (quote!(), quote!(&#request_ty {}))
-    };
-    let (query, query_arg) = query_pairs(e);
     let secrets = &e.secret_fields;
-    let body = match e.http_method {
-        HttpMethod::Post => quote!(Some(#request_value)),
-        HttpMethod::Get => quote!(None::<&#request_ty>),
+    // Body constants travel as JSON text, spliced into the body (or a text part) as written.
+    let constants = e.constants.iter().filter(|c| !c.in_query).map(|c| {
+        let (name, value) = (&c.wire_name, c.value.to_string());
+        quote!((#name, #value))
+    });
+    let max_media_bytes = match e.format.bytes().and_then(|bytes| bytes.max_bytes) {
+        Some(max) => quote!(Some(#max)),
+        None => quote!(None),
     };
     quote! {
-        #operation_docs
+        #docs
         const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: #wire_name,
             method: #http_method,
             host: #host,
             path: #path,
-            token_query: #token_query,
+            token: #token,
             secrets: &[#(#secrets),*],
+            body_constants: &[#(#constants),*],
+            max_media_bytes: #max_media_bytes,
         };
-
-        impl crate::Client {
-            #docs
-            pub async fn #method(&self, #params) -> Result<#response_ty, crate::Error<#error_ty>> {
-                #query
-                self.call(&OPERATION, #query_arg, #body).await
-            }
-        }
     }
 }
 
+/// The body as the runtime sends it: nothing for a GET, the request as JSON, or its parts. The
+/// statements that build the parts, and the expression to pass.
+fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
+    if e.http_method == HttpMethod::Get {
+        return (quote!(), quote!(crate::runtime::Body::Empty));
+    }
+    if e.encoding == RequestEncoding::Json {
+        return (quote!(), quote!(crate::runtime::Body::json(#request)));
+    }
+    let body_fields: Vec<&FieldDef> = e
+        .request
+        .fields
+        .iter()
+        .filter(|f| !e.query_fields.contains(&f.rust_name))
+        .collect();
+    // `value` is the field (`request.x`), or a reference to its value (`value`, when optional).
+    let part = |f: &FieldDef, value: TokenStream, is_ref: bool| {
+        let wire = &f.wire_name;
+        let (reference, copy) = if is_ref {
+            (value.clone(), quote!(*#value))
+        } else {
+            (quote!(&#value), value.clone())
+        };
+        match &f.ty {
+            TypeRef::File => quote!(crate::runtime::Part::file(#wire, #reference)),
+            TypeRef::Secret => quote!(crate::runtime::Part::secret(#wire, #reference)),
+            TypeRef::Flag => quote!(crate::runtime::Part::text(#wire, u8::from(#copy).to_string())),
+            TypeRef::String => quote!(crate::runtime::Part::text(#wire, #value.clone())),
+            TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
+                quote!(crate::runtime::Part::text(#wire, #value.to_string()))
+            }
+            // Objects, lists, maps and enums travel as their JSON text.
+            TypeRef::Named { .. } | TypeRef::Array(_) | TypeRef::Map(_) => {
+                quote!(crate::runtime::Part::json(#wire, #reference))
+            }
+        }
+    };
+    let (optional, always): (Vec<&FieldDef>, Vec<&FieldDef>) = body_fields
+        .iter()
+        .partition(|f| f.presence == Presence::Optional);
+    let always: Vec<TokenStream> = always
+        .iter()
+        .map(|f| {
+            let name = to_ident(&f.rust_name);
+            part(f, quote!(request.#name), false)
+        })
+        .collect();
+    let pushes: Vec<TokenStream> = optional
+        .iter()
+        .map(|f| {
+            let name = to_ident(&f.rust_name);
+            let part = part(f, quote!(value), true);
+            quote! {
+                if let Some(value) = &request.#name {
+                    parts.push(#part);
+                }
+            }
+        })
+        .collect();
+    let (binding, start) = match (always.is_empty(), pushes.is_empty()) {
+        (true, _) => (quote!(let mut parts), quote!(Vec::new())),
+        (false, true) => (quote!(let parts), quote!(Vec::from([#(#always),*]))),
+        (false, false) => (quote!(let mut parts), quote!(Vec::from([#(#always),*]))),
+    };
+    (
+        quote! {
+            #binding: Vec<crate::runtime::Part> = #start;
+            #(#pushes)*
+        },
+        quote!(crate::runtime::Body::multipart(parts)),
+    )
+}
+
 /// The statements that build `query`, and the expression to pass: the request's query fields
-/// as text, absent optional ones left out. Required pairs go in `vec![…]` (clippy flags pushes
-/// right after `Vec::new()`); optional ones are pushed when present.
+/// as text, absent optional ones left out, and the constants. Required pairs start the list
+/// (clippy flags pushes right after `Vec::new()`, and `prettyplease` cannot format what is
+/// inside a `vec![…]`); optional ones are pushed when present.
 fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
     let fields: Vec<_> = e
         .request
@@ -133,15 +303,29 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
         .iter()
         .filter(|f| e.query_fields.contains(&f.rust_name))
         .collect();
-    if fields.is_empty() {
+    let constants: Vec<TokenStream> = e
+        .constants
+        .iter()
+        .filter(|c| c.in_query)
+        .map(|c| {
+            let name = &c.wire_name;
+            let text = match &c.value {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            quote!((#name, #text.to_owned()))
+        })
+        .collect();
+    if fields.is_empty() && constants.is_empty() {
         return (quote!(), quote!(&[]));
     }
-    let text = |f: &crate::ir::FieldDef, value: TokenStream| match f.ty {
+    let text = |f: &FieldDef, value: TokenStream| match f.ty {
         TypeRef::Flag => quote!(u8::from(#value).to_string()),
         TypeRef::Secret => quote!(#value.expose_secret().to_owned()),
+        TypeRef::Named { .. } => quote!(crate::runtime::query_text(&#value)),
         _ => quote!(#value.to_string()),
     };
-    let (optional, required): (Vec<&crate::ir::FieldDef>, Vec<&crate::ir::FieldDef>) = fields
+    let (optional, required): (Vec<&FieldDef>, Vec<&FieldDef>) = fields
         .iter()
         .partition(|f| f.presence == Presence::Optional);
     let required = required.iter().map(|f| {
@@ -155,10 +339,11 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
         .map(|f| {
             let name = to_ident(&f.rust_name);
             let wire = &f.wire_name;
-            let value = if f.ty == TypeRef::Flag {
-                text(f, quote!(*value))
-            } else {
-                text(f, quote!(value))
+            let value = match f.ty {
+                TypeRef::Flag => text(f, quote!(*value)),
+                // `value` is already a reference.
+                TypeRef::Named { .. } => quote!(crate::runtime::query_text(value)),
+                _ => text(f, quote!(value)),
             };
             quote! {
                 if let Some(value) = &request.#name {
@@ -167,14 +352,20 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
             }
         })
         .collect();
+    let pairs: Vec<TokenStream> = constants.into_iter().chain(required).collect();
     let binding = if pushes.is_empty() {
         quote!(let query)
     } else {
         quote!(let mut query)
     };
+    let start = if pairs.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote!(Vec::from([#(#pairs),*]))
+    };
     (
         quote! {
-            #binding: Vec<(&'static str, String)> = vec![#(#required),*];
+            #binding: Vec<(&'static str, String)> = #start;
             #(#pushes)*
         },
         quote!(&query),

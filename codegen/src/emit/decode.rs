@@ -127,13 +127,20 @@ fn value_type(cx: &ModuleCx<'_>, f: &FieldDef) -> TokenStream {
     }
 }
 
-/// Reads the field's value from the map; flags go through the runtime's lenient 0/1 reader.
+/// Reads the field's value from the map; flags go through the runtime's 0/1 reader, and lenient
+/// fields through the reader that also takes the other form.
 fn read_value(f: &FieldDef) -> TokenStream {
-    match (&f.ty, &f.presence) {
-        (TypeRef::Flag, Presence::Optional) => quote! {
-            map.next_value::<Option<crate::runtime::flag::Flag>>()?.map(|flag| flag.0)
+    let reader = match (&f.ty, f.lenient) {
+        (TypeRef::Flag, _) => quote!(crate::runtime::flag::Flag),
+        (TypeRef::String, true) => quote!(crate::runtime::lenient::Text),
+        (TypeRef::Integer, true) => quote!(crate::runtime::lenient::Integer),
+        (TypeRef::Number, true) => quote!(crate::runtime::lenient::Number),
+        _ => return quote!(map.next_value()?),
+    };
+    match f.presence {
+        Presence::Optional => quote! {
+            map.next_value::<Option<#reader>>()?.map(|value| value.0)
         },
-        (TypeRef::Flag, _) => quote!(map.next_value::<crate::runtime::flag::Flag>()?.0),
-        _ => quote!(map.next_value()?),
+        _ => quote!(map.next_value::<#reader>()?.0),
     }
 }

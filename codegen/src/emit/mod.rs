@@ -32,6 +32,9 @@ pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<Ou
         if module.path.is_empty() {
             tokens.extend(modules::emit_response_readers(api));
         }
+        if module.spec_file.is_some() {
+            tokens.extend(modules::emit_token_kinds(api, &module.path));
+        }
         let source = match &module.spec_file {
             Some(spec) => format!(
                 "{specs_label}/{}",
@@ -146,9 +149,14 @@ impl ModuleCx<'_> {
             TypeRef::Integer => quote!(i64),
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean | TypeRef::Flag => quote!(bool),
+            TypeRef::File => quote!(crate::Upload),
             TypeRef::Array(inner) => {
                 let inner = self.type_tokens(inner);
                 quote!(Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(std::collections::BTreeMap<String, #inner>)
             }
             TypeRef::Named { rust_name, module } => self.named_tokens(rust_name, module),
         }

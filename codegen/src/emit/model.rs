@@ -2,7 +2,9 @@
 
 use super::{ModuleCx, docs};
 use crate::ident::to_ident;
-use crate::ir::{DefaultValue, Endpoint, FieldDef, Presence, StructDef, TypeRef, WireUse};
+use crate::ir::{
+    DefaultValue, Endpoint, FieldDef, Presence, RequestEncoding, StructDef, TypeRef, WireUse,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -14,10 +16,14 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         Some(e) if e.request.rust_name == s.rust_name => &e.query_fields,
         _ => &[],
     };
-    let fields = s
-        .fields
-        .iter()
-        .map(|f| emit_field(cx, s, f, query_fields.contains(&f.rust_name)));
+    // A multipart request is sent part by part (`super::client`), not serialized.
+    let multipart = endpoint.is_some_and(|e| {
+        e.request.rust_name == s.rust_name && e.encoding == RequestEncoding::Multipart
+    });
+    let fields = s.fields.iter().map(|f| {
+        let in_query = query_fields.contains(&f.rust_name);
+        emit_field(cx, s, f, in_query, multipart)
+    });
     let has_value_defaults = s
         .fields
         .iter()
@@ -38,7 +44,7 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
     let decode = s.wire.received.then(|| super::decode::emit_decode(cx, s));
     let wire = WireUse {
         received: s.wire.received && decode.is_none(),
-        ..s.wire
+        sent: s.wire.sent && !multipart,
     };
     let serde = match (wire.sent, wire.received) {
         (false, false) => None,
@@ -62,7 +68,13 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
     }
 }
 
-fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) -> TokenStream {
+fn emit_field(
+    cx: &ModuleCx<'_>,
+    s: &StructDef,
+    f: &FieldDef,
+    in_query: bool,
+    multipart: bool,
+) -> TokenStream {
     let name = to_ident(&f.rust_name);
     let docs = docs::outer(&f.docs);
     let value_ty = cx.type_tokens(&f.ty);
@@ -100,7 +112,7 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef, in_query: bool) ->
         }
     }
     // These attributes only serve `Serialize`, which a received-only type derives in tests.
-    let serde = match (args.is_empty(), s.wire.sent) {
+    let serde = match (args.is_empty() || multipart, s.wire.sent) {
         (true, _) => None,
         (false, true) => Some(quote!(#[serde(#(#args),*)])),
         (false, false) => Some(quote!(#[cfg_attr(test, serde(#(#args),*))])),

@@ -22,6 +22,8 @@ pub fn emit_index(module: &Module) -> TokenStream {
             }
         } else if child.is_group {
             quote! { pub mod #name; }
+        } else if !child.has_items {
+            quote! { mod #name; }
         } else {
             quote! {
                 mod #name;
@@ -40,7 +42,8 @@ pub fn emit_index(module: &Module) -> TokenStream {
 /// compiled with the group its endpoint belongs to.
 pub fn emit_response_readers(api: &Api) -> TokenStream {
     let readers = api.modules.iter().filter_map(|module| {
-        let endpoint = module.endpoint.as_ref()?;
+        // An endpoint whose success is only bytes has no response type to decode.
+        let endpoint = module.endpoint.as_ref().filter(|e| e.format.has_json())?;
         // Spec modules are private; their group re-exports the types.
         let parent = &module.path[..module.path.len().saturating_sub(1)];
         let group = parent.iter().map(|m| to_ident(m));
@@ -66,5 +69,35 @@ pub fn emit_response_readers(api: &Api) -> TokenStream {
         pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
             #(#readers)*
         ];
+    }
+}
+
+/// The token kinds a shared spec file declares, as constants of the runtime's `TokenKind`.
+/// `access_token`, the kind the client builder's own token methods fill, is the runtime's.
+pub fn emit_token_kinds(api: &Api, module: &[String]) -> TokenStream {
+    let kinds: Vec<TokenStream> = api
+        .token_kinds
+        .iter()
+        .filter(|kind| kind.module == module && kind.name != "access_token")
+        .map(|kind| {
+            let constant = quote::format_ident!("{}", kind.const_name);
+            let name = &kind.name;
+            let docs = docs::outer(&format!(
+                "{}\n\nSent in query parameter `{}` unless an endpoint names another.",
+                kind.docs, kind.query_param
+            ));
+            quote! {
+                #docs
+                pub const #constant: Self = Self::declared(#name);
+            }
+        })
+        .collect();
+    if kinds.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl crate::TokenKind {
+            #(#kinds)*
+        }
     }
 }

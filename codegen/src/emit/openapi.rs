@@ -11,7 +11,7 @@
 
 use crate::ir::{
     Api, DefaultValue, Endpoint, EnumDef, EnumRepr, EnumValue, ErrorVariant, FieldDef, HttpMethod,
-    Presence, StructDef, TypeDef, TypeRef,
+    Presence, RequestEncoding, ResponseFormat, StructDef, TypeDef, TypeRef,
 };
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -52,14 +52,13 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
         for ty in &module.types {
             let (name, schema) = match ty {
                 TypeDef::Struct(s) => {
-                    let envelope = module
-                        .endpoint
-                        .as_ref()
-                        .is_some_and(|e| e.response.rust_name == s.rust_name);
-                    let body = module
-                        .endpoint
-                        .as_ref()
-                        .filter(|e| e.request.rust_name == s.rust_name);
+                    let endpoint = module.endpoint.as_ref();
+                    let envelope = endpoint.is_some_and(|e| e.response.rust_name == s.rust_name);
+                    // A response that is only bytes has no JSON schema of its own.
+                    if envelope && endpoint.is_some_and(|e| !e.format.has_json()) {
+                        continue;
+                    }
+                    let body = endpoint.filter(|e| e.request.rust_name == s.rust_name);
                     // A GET sends no body: its request is only query parameters.
                     if body.is_some_and(|e| e.http_method == HttpMethod::Get) {
                         continue;
@@ -72,16 +71,18 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
         }
         let Some(e) = &module.endpoint else { continue };
         if let Some(token) = &e.token {
+            let docs = api
+                .token_kinds
+                .iter()
+                .find(|kind| kind.name == token.kind)
+                .map_or_else(String::new, |kind| kind.docs.clone());
             schemes.insert(
-                scheme_name(token.kind, &token.query_param),
+                scheme_name(&token.kind, &token.query_param),
                 json!({
                     "type": "apiKey",
                     "in": "query",
                     "name": token.query_param,
-                    "description": match token.kind {
-                        "access_token" => "The `access_token` of the account the call is for (a third-party platform passes the account's `authorizer_access_token`).".to_owned(),
-                        kind => format!("The third-party platform's `{kind}`."),
-                    },
+                    "description": format!("The `{}` token kind. {docs}", token.kind).trim_end().to_owned(),
                 }),
             );
         }
@@ -178,11 +179,11 @@ impl Cx<'_> {
             );
         }
         let security = match &e.token {
-            Some(token) => json!([{ scheme_name(token.kind, &token.query_param): [] }]),
+            Some(token) => json!([{ scheme_name(&token.kind, &token.query_param): [] }]),
             None => json!([]),
         };
         op.insert("security".into(), security);
-        let parameters: Vec<Value> = e
+        let mut parameters: Vec<Value> = e
             .request
             .fields
             .iter()
@@ -197,28 +198,87 @@ impl Cx<'_> {
                 })
             })
             .collect();
+        parameters.extend(e.constants.iter().filter(|c| c.in_query).map(|c| {
+            json!({
+                "name": c.wire_name,
+                "in": "query",
+                "required": true,
+                "description": c.docs,
+                "schema": const_schema(&c.value),
+            })
+        }));
         if !parameters.is_empty() {
             op.insert("parameters".into(), json!(parameters));
         }
         if e.http_method == HttpMethod::Post {
+            let mut media = Map::new();
+            media.insert("schema".into(), reference(&e.request.rust_name));
+            let content_type = match e.encoding {
+                RequestEncoding::Json => "application/json",
+                RequestEncoding::Multipart => {
+                    // Parts that hold objects, lists or maps are JSON text.
+                    let encoding: Map<String, Value> = e
+                        .request
+                        .fields
+                        .iter()
+                        .filter(|f| !e.query_fields.contains(&f.rust_name))
+                        .filter(|f| {
+                            matches!(
+                                f.ty,
+                                TypeRef::Named { .. } | TypeRef::Array(_) | TypeRef::Map(_)
+                            )
+                        })
+                        .map(|f| {
+                            (
+                                f.wire_name.clone(),
+                                json!({"contentType": "application/json"}),
+                            )
+                        })
+                        .collect();
+                    if !encoding.is_empty() {
+                        media.insert("encoding".into(), Value::Object(encoding));
+                    }
+                    "multipart/form-data"
+                }
+            };
             op.insert(
                 "requestBody".into(),
-                json!({
-                    "required": true,
-                    "content": {"application/json": {"schema": reference(&e.request.rust_name)}},
-                }),
+                json!({"required": true, "content": {content_type: media}}),
             );
         }
         // Errors come with HTTP 200 too: the answer is the payload or the error envelope.
+        let json_answer = match e.format {
+            ResponseFormat::Bytes(_) => reference(ERROR_RESPONSE),
+            _ => json!({"anyOf": [reference(&e.response.rust_name), reference(ERROR_RESPONSE)]}),
+        };
+        let mut content = Map::new();
+        content.insert("application/json".into(), json!({"schema": json_answer}));
+        let description = match &e.format {
+            ResponseFormat::Json => {
+                "The payload when `errcode` is 0 or absent; otherwise an error of `x-wechat-errors` or of the sets in `x-wechat-error-sets` (or a code no table lists)."
+            }
+            ResponseFormat::Bytes(bytes) | ResponseFormat::JsonOrBytes(bytes) => {
+                let types = if bytes.content_types.is_empty() {
+                    vec!["application/octet-stream".to_owned()]
+                } else {
+                    bytes.content_types.clone()
+                };
+                for content_type in types {
+                    content.insert(
+                        content_type,
+                        json!({"schema": {"type": "string", "format": "binary"}}),
+                    );
+                }
+                if e.format.has_json() {
+                    "The file's bytes; or, as JSON, the payload when `errcode` is 0 or absent, otherwise an error of `x-wechat-errors` or of the sets in `x-wechat-error-sets`."
+                } else {
+                    "The file's bytes; or, as JSON, an error of `x-wechat-errors` or of the sets in `x-wechat-error-sets` (or a code no table lists)."
+                }
+            }
+        };
         op.insert(
             "responses".into(),
-            json!({"200": {
-                "description": "The payload when `errcode` is 0 or absent; otherwise an error of `x-wechat-errors` or of the sets in `x-wechat-error-sets` (or a code no table lists).",
-                "content": {"application/json": {"schema": {"anyOf": [
-                    reference(&e.response.rust_name),
-                    reference(ERROR_RESPONSE),
-                ]}}},
-            }}),
+            json!({"200": {"description": description, "content": content}}),
         );
         // The codes of included sets are listed once, at the top of the document.
         op.insert(
@@ -233,7 +293,7 @@ impl Cx<'_> {
         if let Some(third_party) = &e.third_party {
             op.insert(
                 "x-wechat-third-party".into(),
-                json!({"allowed": third_party.allowed, "permission_set": third_party.permission_set}),
+                json!({"allowed": third_party.allowed, "permission_sets": third_party.permission_sets}),
             );
         }
         Value::Object(op)
@@ -259,6 +319,9 @@ impl Cx<'_> {
                 continue;
             }
             let mut schema = self.field_schema(f);
+            if f.lenient {
+                schema = lenient_schema(schema, &f.ty);
+            }
             if let Value::Object(map) = &mut schema {
                 map.insert("description".into(), json!(f.docs));
                 if let Some(default) = self.default_value(f) {
@@ -275,6 +338,18 @@ impl Cx<'_> {
             if f.presence == Presence::Required {
                 required.push(f.wire_name.clone());
             }
+        }
+        for constant in request
+            .iter()
+            .flat_map(|e| &e.constants)
+            .filter(|c| !c.in_query)
+        {
+            let mut schema = const_schema(&constant.value);
+            if let Value::Object(map) = &mut schema {
+                map.insert("description".into(), json!(constant.docs));
+            }
+            properties.insert(constant.wire_name.clone(), schema);
+            required.push(constant.wire_name.clone());
         }
         let mut schema = Map::new();
         schema.insert("type".into(), json!("object"));
@@ -305,7 +380,8 @@ impl Cx<'_> {
                 TypeRef::Number => json!(0.0),
                 TypeRef::Boolean => json!(false),
                 TypeRef::Array(_) => json!([]),
-                TypeRef::Named { .. } => json!({}),
+                TypeRef::Named { .. } | TypeRef::Map(_) => json!({}),
+                TypeRef::File => return None,
             },
             Presence::DefaultValue(value) => match value {
                 DefaultValue::Integer(i) => json!(i),
@@ -332,8 +408,33 @@ fn type_schema(ty: &TypeRef) -> Value {
         TypeRef::Boolean => json!({"type": "boolean"}),
         TypeRef::Flag => json!({"type": "integer", "enum": [0, 1], "x-flag": true}),
         TypeRef::Named { rust_name, .. } => reference(rust_name),
+        TypeRef::File => json!({"type": "string", "format": "binary"}),
         TypeRef::Array(inner) => json!({"type": "array", "items": type_schema(inner)}),
+        TypeRef::Map(inner) => {
+            json!({"type": "object", "additionalProperties": type_schema(inner)})
+        }
     }
+}
+
+/// A constant: its one value, which is also its default.
+fn const_schema(value: &Value) -> Value {
+    let ty = match value {
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        _ => "integer",
+    };
+    json!({"type": ty, "enum": [value], "default": value, "x-const": true})
+}
+
+/// A lenient field accepts its documented type or the other form some answers send: a number
+/// for a string, a string of digits for a number.
+fn lenient_schema(documented: Value, ty: &TypeRef) -> Value {
+    let other = match ty {
+        TypeRef::String => json!({"type": "number"}),
+        _ => json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
+    };
+    json!({"anyOf": [documented, other], "x-lenient": true})
 }
 
 fn reference(rust_name: &str) -> Value {

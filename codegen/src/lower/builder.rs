@@ -61,6 +61,8 @@ fn sample(registry: &Registry, ty: &TypeRef) -> Option<SampleValue> {
         TypeRef::Integer => SampleValue::Integer,
         TypeRef::Number => SampleValue::Number,
         TypeRef::Array(_) => SampleValue::EmptyList,
+        TypeRef::Map(_) => SampleValue::Default,
+        TypeRef::File => SampleValue::File,
         TypeRef::Named { rust_name, module } => match &registry.named_type(rust_name)?.kind {
             NamedKind::Object { all_optional: true } => SampleValue::Default,
             NamedKind::Object { .. } => return None,

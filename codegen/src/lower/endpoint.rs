@@ -4,10 +4,10 @@ use super::registry::check_pascal;
 use super::{Cx, builder, docs_or, fields};
 use crate::ident::{self, Namespace};
 use crate::ir::{
-    Endpoint, ErrorEnum, ErrorSetEnum, ErrorVariant, HttpMethod, IncludedSet, StructDef,
-    ThirdParty, Token, TypeRef,
+    BytesDef, ConstField, Endpoint, ErrorEnum, ErrorSetEnum, ErrorVariant, HttpMethod, IncludedSet,
+    RequestEncoding, ResponseFormat, StructDef, ThirdParty, Token, TypeRef,
 };
-use crate::spec::{self, EndpointSpec, ErrorCodeSpec, ErrorSetSpec, TokenKind};
+use crate::spec::{self, EndpointSpec, ErrorCodeSpec, ErrorSetSpec, PermissionSets};
 use crate::suggest;
 use std::collections::BTreeMap;
 
@@ -27,23 +27,9 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         spec::HttpMethod::Get => HttpMethod::Get,
         spec::HttpMethod::Post => HttpMethod::Post,
     };
-    let token = e.token.as_ref().map(|t| Token {
-        kind: match t.kind {
-            TokenKind::AccessToken => "access_token",
-            TokenKind::ComponentAccessToken => "component_access_token",
-        },
-        query_param: t.query_param.clone(),
-    });
-    if let Some(token) = &token
-        && token.query_param.trim().is_empty()
-    {
-        cx.error(
-            "endpoint.token.query_param",
-            "the token's query parameter is empty",
-            "write the parameter's name, usually `access_token`",
-        );
-    }
-    let (request, query_fields) = lower_request(cx, e, &type_prefix, &method_name);
+    let token = lower_token(cx, e);
+    let (request, query_fields, constants) = lower_request(cx, e, &type_prefix, &method_name);
+    let format = lower_format(cx, e);
     let response_docs = docs_or(
         e.response.docs.as_deref(),
         &format!(
@@ -74,20 +60,17 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         http_method,
         host: e.host.clone(),
         path: e.path.clone(),
-        token,
-        third_party: e.third_party.as_ref().map(|t| ThirdParty {
-            allowed: t.allowed,
-            permission_set: t.permission_set,
-            docs: t
-                .docs
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or_default()
-                .to_owned(),
-        }),
+        token: token?,
+        third_party: e.third_party.as_ref().map(|t| lower_third_party(cx, t)),
         request_builder: builder::lower(cx.registry, request.as_ref()?),
         request: request?,
         query_fields,
+        encoding: match e.request.encoding {
+            spec::RequestEncoding::Json => RequestEncoding::Json,
+            spec::RequestEncoding::Multipart => RequestEncoding::Multipart,
+        },
+        constants: constants?,
+        format: format?,
         response: response?,
         error: error?,
         example_response,
@@ -98,7 +81,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
 
 /// What a reviewer needs to check a spec against its source, and what tests it on the wire.
 fn check_review_aids(cx: &mut Cx<'_>, e: &EndpointSpec) {
-    if e.example.is_none() {
+    if e.example.is_none() && e.response.format != spec::ResponseFormat::Bytes {
         cx.warn(
             "endpoint.name",
             format!("endpoint `{}` has no example response", e.name),
@@ -127,14 +110,166 @@ fn check_address(cx: &mut Cx<'_>, e: &EndpointSpec) {
     }
 }
 
+/// The token: a declared kind, carried in the endpoint's query parameter or the kind's own.
+/// `Some(None)` for an endpoint without a token; `None` when the token is broken.
+fn lower_token(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Option<Token>> {
+    let Some(token) = &e.token else {
+        return Some(None);
+    };
+    let Some(kind) = cx.registry.token_kind(&token.kind) else {
+        let known: Vec<&str> = cx.registry.token_kinds().map(|(name, _)| name).collect();
+        let declared = if known.is_empty() {
+            "none is declared yet".to_owned()
+        } else {
+            format!("declared: {}", known.join(", "))
+        };
+        cx.unknown_name(
+            "endpoint.token.kind",
+            format!("unknown token kind `{}`", token.kind),
+            format!(
+                "{}use a kind declared under `token_kinds:` in a shared spec file ({declared})",
+                suggest::did_you_mean(&token.kind, known.iter().copied())
+            ),
+        );
+        return None;
+    };
+    let query_param = token
+        .query_param
+        .clone()
+        .unwrap_or_else(|| kind.query_param.clone());
+    if query_param.trim().is_empty() {
+        cx.error(
+            "endpoint.token.query_param",
+            "the token's query parameter is empty",
+            "write the parameter's name, or leave `query_param` out to use the kind's own",
+        );
+        return None;
+    }
+    Some(Some(Token {
+        kind: token.kind.clone(),
+        const_name: kind.const_name.clone(),
+        query_param,
+    }))
+}
+
+fn lower_third_party(cx: &mut Cx<'_>, t: &spec::ThirdPartySpec) -> ThirdParty {
+    let permission_sets = match &t.permission_set {
+        None => Vec::new(),
+        Some(PermissionSets::One(set)) => vec![*set],
+        Some(PermissionSets::Any(sets)) => {
+            if sets.is_empty() {
+                cx.error(
+                    "endpoint.third_party.permission_set",
+                    "the list of permission sets is empty",
+                    "list the sets the documentation names, or remove `permission_set:`",
+                );
+            }
+            let mut sorted = sets.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            sorted
+        }
+    };
+    ThirdParty {
+        allowed: t.allowed,
+        permission_sets,
+        docs: t
+            .docs
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// What a successful answer is, with the checks that tie `format`, `bytes`, `fields` and the
+/// example together.
+fn lower_format(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<ResponseFormat> {
+    let response = &e.response;
+    let bytes = response.bytes.as_ref().map(|bytes| BytesDef {
+        content_types: bytes.content_types.clone(),
+        max_bytes: bytes.max_bytes,
+    });
+    let mut broken = false;
+    if let Some(spec) = &response.bytes {
+        for (index, content_type) in spec.content_types.iter().enumerate() {
+            let valid = content_type.split_once('/').is_some_and(|(kind, sub)| {
+                !kind.is_empty() && !sub.is_empty() && !content_type.contains([' ', ';', ','])
+            });
+            if !valid {
+                cx.error(
+                    format!("endpoint.response.bytes.content_types[{index}]"),
+                    format!("`{content_type}` is not a content type"),
+                    "write a type and subtype, e.g. `image/jpeg`",
+                );
+                broken = true;
+            }
+        }
+        if spec.max_bytes == Some(0) {
+            cx.error(
+                "endpoint.response.bytes.max_bytes",
+                "`max_bytes` is 0",
+                "write the largest file the documentation allows, in bytes, or leave it out",
+            );
+            broken = true;
+        }
+    }
+    let format = match response.format {
+        spec::ResponseFormat::Json => {
+            if response.bytes.is_some() {
+                cx.error(
+                    "endpoint.response.bytes",
+                    "`bytes:` describes the bytes of a `bytes` or `json_or_bytes` response",
+                    "add `format: bytes` (or `json_or_bytes`), or remove `bytes:`",
+                );
+                broken = true;
+            }
+            ResponseFormat::Json
+        }
+        spec::ResponseFormat::Bytes => {
+            if !response.fields.is_empty() {
+                cx.error(
+                    "endpoint.response.fields",
+                    "a `bytes` response has no fields: its success is the bytes",
+                    "remove `fields:`, or use `format: json_or_bytes` if some answers are a JSON object",
+                );
+                broken = true;
+            }
+            if e.example.is_some() {
+                cx.error(
+                    "endpoint.example",
+                    "a `bytes` response has no JSON example",
+                    "remove `example:`; the errors are checked from the error table",
+                );
+                broken = true;
+            }
+            ResponseFormat::Bytes(bytes.unwrap_or_default())
+        }
+        spec::ResponseFormat::JsonOrBytes => {
+            if response.fields.is_empty() {
+                cx.error(
+                    "endpoint.response.format",
+                    "a `json_or_bytes` response needs the fields of its JSON answer",
+                    "list them under `fields:`, or use `format: bytes` if every success is bytes",
+                );
+                broken = true;
+            }
+            ResponseFormat::JsonOrBytes(bytes.unwrap_or_default())
+        }
+    };
+    (!broken).then_some(format)
+}
+
 /// One request struct holds the query parameters and the body fields; the query ones are
-/// listed apart so the client sends them in the URL.
+/// listed apart so the client sends them in the URL. Constants are not fields: they come back
+/// on their own.
 fn lower_request(
     cx: &mut Cx<'_>,
     e: &EndpointSpec,
     type_prefix: &str,
     method_name: &str,
-) -> (Option<StructDef>, Vec<String>) {
+) -> (Option<StructDef>, Vec<String>, Option<Vec<ConstField>>) {
+    let multipart = e.request.encoding == spec::RequestEncoding::Multipart;
     if e.method == spec::HttpMethod::Get && !e.request.body.is_empty() {
         cx.error(
             "endpoint.request.body",
@@ -142,40 +277,47 @@ fn lower_request(
             "move them to `request.query`, or use `method: POST`",
         );
     }
-    let docs = format!("The request of [`Client::{method_name}`](crate::Client::{method_name}).");
-    for (index, field) in e.request.query.iter().enumerate() {
-        if field.default.is_some() {
-            cx.error(
-                format!("endpoint.request.query[{index}].default"),
-                "a query parameter cannot have a default",
-                "remove `default:`; make the parameter optional and leave it unset instead",
-            );
-        }
+    if e.method == spec::HttpMethod::Get && multipart {
+        cx.error(
+            "endpoint.request.encoding",
+            "a GET endpoint sends no body, so it has no encoding",
+            "remove `encoding:`, or use `method: POST`",
+        );
     }
+    let docs = format!("The request of [`Client::{method_name}`](crate::Client::{method_name}).");
     let query = e
         .request
         .query
         .iter()
         .enumerate()
-        .map(|(i, f)| (format!("endpoint.request.query[{i}]"), f));
+        .map(|(i, f)| (format!("endpoint.request.query[{i}]"), f, true));
     let body = e
         .request
         .body
         .iter()
         .enumerate()
-        .map(|(i, f)| (format!("endpoint.request.body[{i}]"), f));
-    let all: Vec<_> = query.chain(body).collect();
-    let request = fields::lower_located_struct(cx, format!("{type_prefix}Request"), docs, &all);
+        .map(|(i, f)| (format!("endpoint.request.body[{i}]"), f, false));
+    let (constant, all): (Vec<_>, Vec<_>) = query
+        .chain(body)
+        .partition(|(_, f, _)| f.constant.is_some());
+    let constants = fields::lower_constants(cx, &constant);
+    let located: Vec<(String, &spec::FieldSpec)> =
+        all.iter().map(|(at, f, _)| (at.clone(), *f)).collect();
+    let request = fields::lower_located_struct(cx, format!("{type_prefix}Request"), docs, &located);
+    let in_query: Vec<bool> = all.iter().map(|(_, _, query)| *query).collect();
     let query_fields: Vec<String> = match &request {
-        Some(request) => request.fields[..e.request.query.len()]
+        Some(request) => request
+            .fields
             .iter()
-            .map(|f| f.rust_name.clone())
+            .zip(&in_query)
+            .filter(|(_, query)| **query)
+            .map(|(f, _)| f.rust_name.clone())
             .collect(),
         None => Vec::new(),
     };
     if let Some(request) = &request {
-        // Each field has a setter on the request's builder, beside the builder's `build()`.
-        for (field, (at, _)) in request.fields.iter().zip(&all) {
+        for ((field, (at, _, query)), _) in request.fields.iter().zip(&all).zip(&in_query) {
+            // Each field has a setter on the request's builder, beside the builder's `build()`.
             if field.rust_name == "build" {
                 cx.error(
                     format!("{at}.name"),
@@ -183,26 +325,31 @@ fn lower_request(
                     "keep the wire name and add `rust_name:` with another name, e.g. `rust_name: build_number`",
                 );
             }
-        }
-        for (index, field) in request.fields[..e.request.query.len()].iter().enumerate() {
-            if !matches!(
-                field.ty,
-                TypeRef::String
-                    | TypeRef::Secret
-                    | TypeRef::Integer
-                    | TypeRef::Number
-                    | TypeRef::Boolean
-                    | TypeRef::Flag
-            ) {
+            let file = field.ty.element() == &TypeRef::File;
+            if *query {
+                if !fields::is_query_type(cx.registry, &field.ty) {
+                    cx.error(
+                        format!("{at}.type"),
+                        "a query parameter must be a string, secret, integer, number, boolean, flag or enum",
+                        "send structured values in `request.body`",
+                    );
+                }
+            } else if file && !multipart {
                 cx.error(
-                    format!("endpoint.request.query[{index}].type"),
-                    "a query parameter must be a string, secret, integer, number, boolean or flag",
-                    "send structured values in `request.body`",
+                    format!("{at}.type"),
+                    "a `file` field is a part of a multipart body, and this body is JSON",
+                    "add `encoding: multipart` under `request:` (WeChat's uploads take `multipart/form-data`)",
+                );
+            } else if file && field.ty != TypeRef::File {
+                cx.error(
+                    format!("{at}.type"),
+                    "a `file` field holds one file, not a list or map of them",
+                    "write `type: file`",
                 );
             }
         }
     }
-    (request, query_fields)
+    (request, query_fields, constants)
 }
 
 fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<ErrorEnum> {

@@ -1,15 +1,18 @@
 //! Lowering fields: type expressions, Rust field names, presence and defaults.
 
 use super::registry::NamedKind;
+use super::registry::Registry;
 use super::{Cx, docs_or, is_blank};
 use crate::ident::{self, Namespace};
-use crate::ir::{DefaultValue, FieldDef, Presence, StructDef, TypeRef, WireUse};
+use crate::ir::{ConstField, DefaultValue, FieldDef, Presence, StructDef, TypeRef, WireUse};
 use crate::spec::FieldSpec;
 use crate::suggest;
 use serde_yaml::Value;
 
-const SCALAR_NAMES: [&str; 6] = ["string", "secret", "integer", "number", "boolean", "flag"];
-const SCALARS: &str = "string, secret, integer, number, boolean, flag";
+const SCALAR_NAMES: [&str; 7] = [
+    "string", "secret", "integer", "number", "boolean", "flag", "file",
+];
+const SCALARS: &str = "string, secret, integer, number, boolean, flag, file";
 
 /// Lowers the fields of one struct; `None` when any field is broken (all are reported).
 pub fn lower_struct(
@@ -115,7 +118,23 @@ fn lower_field(
         );
         return None;
     }
+    if field.constant.is_some() {
+        cx.error(
+            format!("{at}.const"),
+            "only a request field can be a constant",
+            "remove `const:`; a constant is a value the client sends",
+        );
+        return None;
+    }
     let ty = parse_type(cx, &field.ty, &format!("{at}.type"))?;
+    if field.lenient && !matches!(ty, TypeRef::String | TypeRef::Integer | TypeRef::Number) {
+        cx.error(
+            format!("{at}.lenient"),
+            "`lenient` applies to `string`, `integer` and `number` fields",
+            "remove `lenient:`",
+        );
+        return None;
+    }
     let presence = match (&field.default, field.required) {
         (Some(_), true) => {
             cx.error(
@@ -146,19 +165,25 @@ fn lower_field(
         docs,
         ty,
         presence,
+        lenient: field.lenient,
     })
 }
 
-/// Parses a type expression: a scalar, a named type, or `array<…>`.
+/// Parses a type expression: a scalar, a named type, or `array<…>` or `map<…>` of a type.
 pub fn parse_type(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
     let ty = parse_type_inner(cx, expr.trim(), at)?;
-    if let TypeRef::Array(inner) = &ty
+    if let TypeRef::Array(inner) | TypeRef::Map(inner) = &ty
         && contains_flag(inner)
     {
+        let container = if matches!(ty, TypeRef::Array(_)) {
+            "an array's items"
+        } else {
+            "a map's values"
+        };
         cx.error(
             at,
-            "`flag` cannot be the item type of an array",
-            "use `array<integer>` for lists of 0/1 values",
+            format!("`flag` cannot be {container}"),
+            "use `integer` for 0/1 values inside arrays and maps",
         );
         return None;
     }
@@ -166,16 +191,21 @@ pub fn parse_type(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
 }
 
 fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
-    if let Some(rest) = expr.strip_prefix("array<") {
-        let Some(inner) = rest.strip_suffix('>') else {
-            cx.error(
-                at,
-                format!("`{expr}` is missing its closing `>`"),
-                "write `array<ItemType>`",
-            );
-            return None;
-        };
-        return parse_type_inner(cx, inner.trim(), at).map(|inner| TypeRef::Array(Box::new(inner)));
+    for (prefix, wrap) in [
+        ("array<", TypeRef::Array as fn(Box<TypeRef>) -> TypeRef),
+        ("map<", TypeRef::Map),
+    ] {
+        if let Some(rest) = expr.strip_prefix(prefix) {
+            let Some(inner) = rest.strip_suffix('>') else {
+                cx.error(
+                    at,
+                    format!("`{expr}` is missing its closing `>`"),
+                    format!("write `{prefix}ItemType>`"),
+                );
+                return None;
+            };
+            return parse_type_inner(cx, inner.trim(), at).map(|inner| wrap(Box::new(inner)));
+        }
     }
     Some(match expr {
         "string" => TypeRef::String,
@@ -184,6 +214,7 @@ fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
         "number" => TypeRef::Number,
         "boolean" => TypeRef::Boolean,
         "flag" => TypeRef::Flag,
+        "file" => TypeRef::File,
         name => match cx.registry.named_type(name) {
             Some(named) => {
                 check_group(cx, name, &named.module, at);
@@ -204,7 +235,7 @@ fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
                         at,
                         format!("unknown type `{name}`"),
                         format!(
-                            "{}use one of {SCALARS}, `array<…>`, or a type defined under `types:` ({defined})",
+                            "{}use one of {SCALARS}, `array<…>`, `map<…>`, or a type defined under `types:` ({defined})",
                             suggest::did_you_mean(name, candidates)
                         ),
                     );
@@ -214,18 +245,119 @@ fn parse_type_inner(cx: &mut Cx<'_>, expr: &str, at: &str) -> Option<TypeRef> {
     })
 }
 
-fn contains_flag(ty: &TypeRef) -> bool {
+/// Whether a query parameter may have this type: a scalar that reads as text, or an enum.
+pub fn is_query_type(registry: &Registry, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Flag => true,
-        TypeRef::Array(inner) => contains_flag(inner),
-        _ => false,
+        TypeRef::String
+        | TypeRef::Secret
+        | TypeRef::Integer
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::Flag => true,
+        TypeRef::Named { rust_name, .. } => matches!(
+            registry.named_type(rust_name).map(|named| &named.kind),
+            Some(NamedKind::Enum { .. })
+        ),
+        TypeRef::File | TypeRef::Array(_) | TypeRef::Map(_) => false,
     }
+}
+
+/// The request's constants: each a scalar or enum value that fits its field's type.
+pub fn lower_constants(
+    cx: &mut Cx<'_>,
+    fields: &[(String, &FieldSpec, bool)],
+) -> Option<Vec<ConstField>> {
+    let mut constants = Vec::with_capacity(fields.len());
+    let mut broken = false;
+    for (at, field, in_query) in fields {
+        let Some(value) = &field.constant else {
+            continue;
+        };
+        if field.required || field.default.is_some() || field.lenient {
+            let key = if field.default.is_some() {
+                "default"
+            } else if field.lenient {
+                "lenient"
+            } else {
+                "required"
+            };
+            cx.error(
+                format!("{at}.{key}"),
+                format!("a constant is always sent: `{key}` says nothing more"),
+                format!("remove `{key}:`"),
+            );
+            broken = true;
+            continue;
+        }
+        let Some(ty) = parse_type(cx, &field.ty, &format!("{at}.type")) else {
+            broken = true;
+            continue;
+        };
+        match const_value(cx, &ty, value) {
+            Some(value) => constants.push(ConstField {
+                wire_name: field.name.clone(),
+                docs: docs_or(field.docs.as_deref(), "A value the client always sends."),
+                in_query: *in_query,
+                value,
+            }),
+            None => {
+                cx.error(
+                    format!("{at}.const"),
+                    format!(
+                        "constant `{}` does not fit the field's type `{}`",
+                        yaml_inline(value),
+                        field.ty.trim()
+                    ),
+                    "a constant is a string, integer, number, boolean or flag value, or a documented value of an enum",
+                );
+                broken = true;
+            }
+        }
+    }
+    (!broken).then_some(constants)
+}
+
+/// A constant as it travels: flags as 0/1, enum values as their wire value.
+fn const_value(cx: &Cx<'_>, ty: &TypeRef, value: &Value) -> Option<serde_json::Value> {
+    Some(match (ty, value) {
+        (TypeRef::String, Value::String(s)) => serde_json::Value::from(s.clone()),
+        (TypeRef::Integer, Value::Number(n)) => serde_json::Value::from(n.as_i64()?),
+        (TypeRef::Number, Value::Number(n)) => {
+            serde_json::Number::from_f64(n.as_f64()?).map(serde_json::Value::Number)?
+        }
+        (TypeRef::Boolean, Value::Bool(b)) => serde_json::Value::from(*b),
+        (TypeRef::Flag, Value::Bool(b)) => serde_json::Value::from(u8::from(*b)),
+        (TypeRef::Flag, Value::Number(n)) if matches!(n.as_i64(), Some(0 | 1)) => {
+            serde_json::Value::from(n.as_i64()?)
+        }
+        (TypeRef::Named { rust_name, .. }, _) => {
+            let Some(NamedKind::Enum { repr, variants }) =
+                cx.registry.named_type(rust_name).map(|named| &named.kind)
+            else {
+                return None;
+            };
+            let wire = super::registry::enum_value(value, *repr)?;
+            variants.iter().find(|(v, _)| *v == wire)?;
+            match wire {
+                crate::ir::EnumValue::Integer(i) => serde_json::Value::from(i),
+                crate::ir::EnumValue::String(s) => serde_json::Value::from(s),
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn contains_flag(ty: &TypeRef) -> bool {
+    ty.element() == &TypeRef::Flag
 }
 
 /// Checks a default against the field's type: zero values use `Default`, others a value.
 fn lower_default(cx: &mut Cx<'_>, ty: &TypeRef, value: &Value, at: &str) -> Option<Presence> {
     let presence = match (ty, value) {
         (TypeRef::Array(_), Value::Sequence(items)) if items.is_empty() => {
+            Some(Presence::DefaultZero)
+        }
+        (TypeRef::Map(_), Value::Mapping(entries)) if entries.is_empty() => {
             Some(Presence::DefaultZero)
         }
         (TypeRef::String, Value::String(s)) if s.is_empty() => Some(Presence::DefaultZero),
@@ -256,8 +388,8 @@ fn lower_default(cx: &mut Cx<'_>, ty: &TypeRef, value: &Value, at: &str) -> Opti
         _ => None,
     };
     if presence.is_none() {
-        let message = if *ty == TypeRef::Secret {
-            "a field of type `secret` cannot have a default".to_owned()
+        let message = if matches!(ty, TypeRef::Secret | TypeRef::File) {
+            "a field of type `secret` or `file` cannot have a default".to_owned()
         } else {
             format!(
                 "default `{}` does not fit the field's type",
@@ -332,6 +464,8 @@ fn named_default(cx: &mut Cx<'_>, rust_name: &str, value: &Value, at: &str) -> O
 fn default_help(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::Array(_) => "an array's only default is `[]`",
+        TypeRef::Map(_) => "a map's only default is `{}`",
+        TypeRef::File => "a file has no default: remove `default:`",
         TypeRef::String => "a string default is a quoted string",
         TypeRef::Secret => "a secret has no default: remove `default:`",
         TypeRef::Integer => "an integer default is a whole number",

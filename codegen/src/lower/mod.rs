@@ -15,8 +15,8 @@ mod wire;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
 use crate::ir::{
-    Api, ChildModule, EnumDef, EnumRepr, EnumValue, ErrorSetEnum, Module, TypeDef, VariantDef,
-    WireUse,
+    Api, ChildModule, EnumDef, EnumRepr, EnumValue, ErrorSetEnum, Module, TokenKindDef, TypeDef,
+    VariantDef, WireUse,
 };
 use crate::load::LoadedSpec;
 use crate::spec::{TypeKind, TypeSpec};
@@ -73,8 +73,19 @@ fn lower_some(specs: &[LoadedSpec], all_files: bool) -> Result<(Api, Diagnostics
     }
     secrets::mark_secret_fields(&mut modules);
     wire::mark_wire_use(&mut modules);
+    let token_kinds = registry
+        .token_kinds()
+        .map(|(name, kind)| TokenKindDef {
+            name: name.to_owned(),
+            const_name: kind.const_name.clone(),
+            query_param: kind.query_param.clone(),
+            docs: docs_or(kind.docs.as_deref(), &format!("The `{name}` token kind.")),
+            module: kind.module.clone(),
+        })
+        .collect();
     let api = Api {
         modules: with_group_modules(modules),
+        token_kinds,
     };
     Ok((api, diagnostics))
 }
@@ -167,12 +178,17 @@ fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
         .filter_map(|set| endpoint::lower_error_set(cx, set))
         .collect();
     error_sets.sort_by(|a, b| a.name.cmp(&b.name));
-    if types.is_empty() && endpoint.is_none() && error_sets.is_empty() {
+    let declares_kinds = !spec.spec.token_kinds.is_empty();
+    if types.is_empty() && endpoint.is_none() && error_sets.is_empty() && !declares_kinds {
         return None;
     }
     let module_name = cx.registry.module_of_file(cx.file)?;
     let docs = match &endpoint {
         Some(e) => format!("`{}`: {}", e.wire_name, e.summary),
+        None if types.is_empty() && error_sets.is_empty() => format!(
+            "Token kinds shared by the specs, from `{}`.",
+            cx.file.display()
+        ),
         None if types.is_empty() => format!(
             "Error sets shared by the specs, from `{}`.",
             cx.file.display()
@@ -386,9 +402,14 @@ fn with_group_modules(files: Vec<Module>) -> Vec<Module> {
     children.entry(Vec::new()).or_default();
     for module in &files {
         for depth in 0..module.path.len() {
+            let is_group = depth + 1 < module.path.len();
             let child = ChildModule {
                 name: module.path[depth].clone(),
-                is_group: depth + 1 < module.path.len(),
+                is_group,
+                has_items: is_group
+                    || module.endpoint.is_some()
+                    || !module.types.is_empty()
+                    || !module.error_sets.is_empty(),
             };
             children
                 .entry(module.path[..depth].to_vec())

@@ -23,6 +23,18 @@ pub struct Registry {
     modules: BTreeMap<PathBuf, Vec<String>>,
     /// `METHOD /path` of each endpoint and its file: one operation of the OpenAPI export each.
     addresses: BTreeMap<String, PathBuf>,
+    /// The declared token kinds, by name.
+    token_kinds: BTreeMap<String, TokenKind>,
+}
+
+/// A declared token kind.
+#[derive(Debug, Clone)]
+pub struct TokenKind {
+    pub const_name: String,
+    pub query_param: String,
+    pub docs: Option<String>,
+    /// The module of the shared file that declares it.
+    pub module: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -125,16 +137,17 @@ impl Registry {
         diagnostics: &mut Diagnostics,
     ) {
         let file = spec.rel_path.as_path();
-        if spec.spec.version != 1 {
+        if !(1..=2).contains(&spec.spec.version) {
             diagnostics.push(
                 Diagnostic::new(
                     file,
                     "version",
                     format!("spec language version {} does not exist", spec.spec.version),
                 )
-                .with_help("write `version: 1`"),
+                .with_help("write `version: 2`"),
             );
         }
+        self.register_token_kinds(spec, module, diagnostics);
         let report = |at: String, message: String, help: &str| {
             Diagnostic::new(file, at, message).with_help(help)
         };
@@ -323,6 +336,20 @@ impl Registry {
                         ));
                         return;
                     }
+                    // A bytes endpoint has a second method, which streams the file.
+                    if endpoint.response.format != spec::ResponseFormat::Json {
+                        let streaming = format!("{method}_to_writer");
+                        if let Err(earlier) = operations.claim(
+                            &streaming,
+                            format!("the streaming method of `{method}` in `{}`", file.display()),
+                        ) {
+                            diagnostics.push(report(
+                                at.clone(),
+                                format!("the operation's streaming method `{streaming}` is already taken by {earlier}"),
+                                "choose another operation name",
+                            ));
+                        }
+                    }
                     for suffix in ["Request", "RequestBuilder", "Response", "Error"] {
                         let name =
                             format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
@@ -359,6 +386,79 @@ impl Registry {
                 )),
             }
         }
+    }
+
+    fn register_token_kinds(
+        &mut self,
+        spec: &LoadedSpec,
+        module: &[String],
+        diagnostics: &mut Diagnostics,
+    ) {
+        let file = spec.rel_path.as_path();
+        for (index, kind) in spec.spec.token_kinds.iter().enumerate() {
+            let at = format!("token_kinds[{index}]");
+            let report = |at: String, message: String, help: String| {
+                Diagnostic::new(file, at, message).with_help(help)
+            };
+            if module.len() > 1 {
+                diagnostics.push(report(
+                    format!("{at}.name"),
+                    format!("token kind `{}` is declared in a group", kind.name),
+                    "declare token kinds in a shared spec file at the top of the specs folder: every group's endpoints may take them".to_owned(),
+                ));
+                continue;
+            }
+            let const_name = match ident::screaming(&kind.name) {
+                Ok(name) if ident::snake(&kind.name).is_ok_and(|snake| snake == kind.name) => name,
+                _ => {
+                    diagnostics.push(report(
+                        format!("{at}.name"),
+                        format!("token kind `{}` is not a snake_case name", kind.name),
+                        "name the kind as it is known on the wire, e.g. `component_access_token`"
+                            .to_owned(),
+                    ));
+                    continue;
+                }
+            };
+            if kind.query_param.trim().is_empty() {
+                diagnostics.push(report(
+                    format!("{at}.query_param"),
+                    "the token's query parameter is empty".to_owned(),
+                    "write the parameter's name, usually the kind's own name".to_owned(),
+                ));
+            }
+            if let Some(earlier) = self.token_kinds.get(&kind.name) {
+                diagnostics.push(report(
+                    format!("{at}.name"),
+                    format!(
+                        "token kind `{}` is already declared in module `{}`",
+                        kind.name,
+                        earlier.module.join("::")
+                    ),
+                    "declare each kind once".to_owned(),
+                ));
+                continue;
+            }
+            self.token_kinds.insert(
+                kind.name.clone(),
+                TokenKind {
+                    const_name,
+                    query_param: kind.query_param.clone(),
+                    docs: kind.docs.clone(),
+                    module: module.to_vec(),
+                },
+            );
+        }
+    }
+
+    pub fn token_kind(&self, name: &str) -> Option<&TokenKind> {
+        self.token_kinds.get(name)
+    }
+
+    pub fn token_kinds(&self) -> impl Iterator<Item = (&str, &TokenKind)> {
+        self.token_kinds
+            .iter()
+            .map(|(name, kind)| (name.as_str(), kind))
     }
 
     /// The Rust name of a named type a spec defines or refers to, if it is defined somewhere.
@@ -414,8 +514,14 @@ const RESERVED_TYPES: &[&str] = &[
     "Some",
     "StableTokenSource",
     "String",
+    "TokenKind",
     "TokenSource",
     "TokenSourceError",
+    "Upload",
+    "Media",
+    "MediaInfo",
+    "MediaOr",
+    "BTreeMap",
     "Vec",
 ];
 

@@ -58,10 +58,7 @@ pub(super) fn structs_by_name(modules: &[Module]) -> BTreeMap<String, StructDef>
         .collect()
 }
 
-/// The type of a field's values: an array's elements, at any depth.
-pub(super) fn element_type(mut ty: &TypeRef) -> &TypeRef {
-    while let TypeRef::Array(inner) = ty {
-        ty = inner;
-    }
-    ty
+/// The type of a field's values: an array's elements or a map's values, at any depth.
+pub(super) fn element_type(ty: &TypeRef) -> &TypeRef {
+    ty.element()
 }

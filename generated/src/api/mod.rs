@@ -12,6 +12,8 @@ mod errors;
 
 pub use self::errors::*;
 
+mod tokens;
+
 #[cfg(feature = "wxopen")]
 pub mod wxopen;
 

@@ -40,14 +40,10 @@ pub(crate) fn read_answer<R: Object, E: ApiError>(
     max_response_bytes: usize,
 ) -> Result<R, Error<E>> {
     let success = (200..300).contains(&status);
-    let body_excerpt = || redactor.excerpt(body, operation, success);
     if !success {
-        return Err(Error::HttpStatus {
-            operation: operation.name,
-            status,
-            body_excerpt: body_excerpt(),
-        });
+        return Err(status_error(operation, status, body, redactor));
     }
+    let body_excerpt = || redactor.excerpt(body, operation, success);
     let decode_error = |err: serde_json::Error| Error::Decode {
         operation: operation.name,
         reason: redactor.one_line(&err.to_string()),
@@ -90,6 +86,20 @@ pub(crate) fn read_answer<R: Object, E: ApiError>(
             operation: operation.name,
             limit: bound,
         }),
+    }
+}
+
+/// The error of an answer with a status other than 2xx, with an excerpt of its body.
+pub(crate) fn status_error<E: ApiError>(
+    operation: &Operation,
+    status: u16,
+    body: &[u8],
+    redactor: &Redactor,
+) -> Error<E> {
+    Error::HttpStatus {
+        operation: operation.name,
+        status,
+        body_excerpt: redactor.excerpt(body, operation, false),
     }
 }
 
@@ -162,8 +172,10 @@ pub fn read_success<R: Object, E: ApiError>(
         method: super::HttpMethod::Post,
         host: "example.com",
         path: "/",
-        token_query: None,
+        token: None,
         secrets: &[],
+        body_constants: &[],
+        max_media_bytes: None,
     };
     read_answer(
         &OPERATION,
@@ -394,8 +406,10 @@ mod tests {
         method: HttpMethod::Post,
         host: "example.com",
         path: "/op",
-        token_query: Some("access_token"),
+        token: None,
         secrets: &[],
+        body_constants: &[],
+        max_media_bytes: None,
     };
 
     /// Any code, kept with its message.

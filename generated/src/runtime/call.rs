@@ -1,13 +1,16 @@
-//! One call, end to end: get a token, send, read the envelope, and decide whether to send
-//! again (a rejected token once; busy answers and failed connects by the retry policy).
+//! One call, end to end: get a token of the endpoint's kind, send, read the answer (a
+//! [`Reader`]), and decide whether to send again (a rejected token once; busy answers and failed
+//! connects by the retry policy).
 
-use super::answer::read_answer;
-use super::client::{Client, Transport};
+use super::body::Body;
+use super::client::Client;
 use super::de::Object;
+use super::read::{Got, JsonReader, MediaReader, ReadCx, Reader};
 use super::redact::{Redactor, logged_url};
 use super::retry::RetryPolicy;
-use super::{AccessToken, ApiError, Error, HttpMethod, Operation, TokenSourceError};
-use serde::Serialize;
+use super::{
+    AccessToken, ApiError, Error, HttpMethod, Media, MediaInfo, MediaOr, MediaSink, Operation,
+};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -18,19 +21,85 @@ struct Attempt {
 }
 
 impl Client {
-    /// Carries out one call of `operation`, in a tracing span named `wechat_api` with the
-    /// operation, the attempt number and the final errcode.
-    pub(crate) async fn call<B, R, E>(
+    /// A call whose answer is the JSON object `R`.
+    pub(crate) async fn call<R: Object + Send, E: ApiError>(
         &self,
         operation: &Operation,
         query: &[(&'static str, String)],
-        body: Option<&B>,
-    ) -> Result<R, Error<E>>
-    where
-        B: Serialize + ?Sized,
-        R: Object,
-        E: ApiError,
-    {
+        body: Body,
+    ) -> Result<R, Error<E>> {
+        self.run(operation, query, body, JsonReader::new()).await
+    }
+
+    /// A call whose answer is a file, kept in memory.
+    pub(crate) async fn call_media<E: ApiError>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Body,
+    ) -> Result<Media, Error<E>> {
+        let reader = MediaReader::<super::read::NoJson, Vec<u8>>::new(false, None);
+        match self.run(operation, query, body, reader).await? {
+            Got::Media(media) => Ok(media),
+            Got::Json(_) | Got::Written(_) => Err(not_read(operation)),
+        }
+    }
+
+    /// A call whose answer is the JSON object `R` or a file, kept in memory.
+    pub(crate) async fn call_media_or<R: Object + Send, E: ApiError>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Body,
+    ) -> Result<MediaOr<R>, Error<E>> {
+        let reader = MediaReader::<R, Vec<u8>>::new(true, None);
+        match self.run(operation, query, body, reader).await? {
+            Got::Media(media) => Ok(MediaOr::Media(media)),
+            Got::Json(json) => Ok(MediaOr::Json(json)),
+            Got::Written(_) => Err(not_read(operation)),
+        }
+    }
+
+    /// A call whose answer is a file, written to `writer` as it arrives.
+    pub(crate) async fn call_media_to<E: ApiError, W: MediaSink + ?Sized>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Body,
+        writer: &mut W,
+    ) -> Result<MediaInfo, Error<E>> {
+        let reader = MediaReader::<super::read::NoJson, W>::new(false, Some(writer));
+        match self.run(operation, query, body, reader).await? {
+            Got::Written(info) => Ok(info),
+            Got::Json(_) | Got::Media(_) => Err(not_read(operation)),
+        }
+    }
+
+    /// A call whose answer is the JSON object `R`, or a file written to `writer`.
+    pub(crate) async fn call_media_or_to<R: Object + Send, E: ApiError, W: MediaSink + ?Sized>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Body,
+        writer: &mut W,
+    ) -> Result<MediaOr<R, MediaInfo>, Error<E>> {
+        let reader = MediaReader::<R, W>::new(true, Some(writer));
+        match self.run(operation, query, body, reader).await? {
+            Got::Written(info) => Ok(MediaOr::Media(info)),
+            Got::Json(json) => Ok(MediaOr::Json(json)),
+            Got::Media(_) => Err(not_read(operation)),
+        }
+    }
+
+    /// Carries out one call of `operation`, in a tracing span named `wechat_api` with the
+    /// operation, the attempt number and the final errcode.
+    async fn run<E: ApiError, T: Reader<E>>(
+        &self,
+        operation: &Operation,
+        query: &[(&'static str, String)],
+        body: Body,
+        reader: T,
+    ) -> Result<T::Output, Error<E>> {
         let span = tracing::info_span!(
             "wechat_api",
             operation = operation.name,
@@ -38,7 +107,7 @@ impl Client {
             errcode = tracing::field::Empty,
         );
         let result = self
-            .call_with_retries(operation, query, body)
+            .call_with_retries(operation, query, body, reader)
             .instrument(span.clone())
             .await;
         match &result {
@@ -56,25 +125,20 @@ impl Client {
         result
     }
 
-    async fn call_with_retries<B, R, E>(
+    async fn call_with_retries<E: ApiError, T: Reader<E>>(
         &self,
         operation: &Operation,
         query: &[(&'static str, String)],
-        body: Option<&B>,
-    ) -> Result<R, Error<E>>
-    where
-        B: Serialize + ?Sized,
-        R: Object,
-        E: ApiError,
-    {
+        body: Body,
+        mut reader: T,
+    ) -> Result<T::Output, Error<E>> {
         let body = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .map_err(|err| Error::Encode {
+            .with_constants(operation)
+            .map_err(|reason| Error::Encode {
                 operation: operation.name,
-                reason: err.to_string(),
+                reason,
             })?;
-        let redactor = Redactor::for_call(operation, query, body.as_deref());
+        let redactor = Redactor::for_call(operation, query, &body);
         let started = Instant::now();
         let policy = &self.transport.retry;
         // Every send counts in `attempts` (the span's field); the resend after a token refresh
@@ -98,14 +162,20 @@ impl Client {
             };
             let redactor = redactor.with_token(attempt.token.as_ref());
             let error = match self
-                .send_once(operation, &attempt, &redactor, query, body.as_deref())
+                .send_once(operation, &attempt, &redactor, query, &body, &mut reader)
                 .await
             {
-                Ok(response) => return Ok(response),
+                Ok(output) => return Ok(output),
                 Err(error) => error,
             };
+            if !reader.may_send_again() {
+                return Err(error);
+            }
+            let source = operation
+                .token
+                .and_then(|token| self.token_source(token.kind));
             if let (Some(rejected), Some(source), true) =
-                (&attempt.token, &self.token, error.is_token_rejected())
+                (&attempt.token, source, error.is_token_rejected())
             {
                 if token_refreshed {
                     return Err(error);
@@ -142,46 +212,46 @@ impl Client {
         }
     }
 
-    /// A token for `operation`, or `None` when it takes none.
+    /// A token of the kind `operation` takes, or `None` when it takes none.
     async fn token_for<E: ApiError>(
         &self,
         operation: &Operation,
     ) -> Result<Option<AccessToken>, Error<E>> {
-        if operation.token_query.is_none() {
+        let Some(token) = operation.token else {
             return Ok(None);
-        }
-        let token_error = |source| Error::TokenSource {
-            operation: operation.name,
-            source,
         };
-        let Some(source) = &self.token else {
-            return Err(token_error(TokenSourceError::new(
-                "this client was built without a token, and the endpoint needs one",
-            )));
+        let Some(source) = self.token_source(token.kind) else {
+            return Err(Error::NoTokenSource {
+                operation: operation.name,
+                kind: token.kind,
+            });
         };
-        source.token().await.map(Some).map_err(token_error)
+        source
+            .token()
+            .await
+            .map(Some)
+            .map_err(|source| Error::TokenSource {
+                operation: operation.name,
+                source,
+            })
     }
 
-    /// Sends one request and reads its answer: a non-2xx status, an oversized or undecodable
-    /// body and a non-zero `errcode` each give their own [`Error`].
-    async fn send_once<R, E>(
+    /// Sends one request and reads its answer with `reader`.
+    async fn send_once<E: ApiError, T: Reader<E>>(
         &self,
         operation: &Operation,
         attempt: &Attempt,
         redactor: &Redactor,
         query: &[(&'static str, String)],
-        body: Option<&[u8]>,
-    ) -> Result<R, Error<E>>
-    where
-        R: Object,
-        E: ApiError,
-    {
+        body: &Body,
+        reader: &mut T,
+    ) -> Result<T::Output, Error<E>> {
         let transport = &self.transport;
         let base = transport.base_for(operation, attempt.to_backup);
         let url = format!("{base}{}", operation.path);
         let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(query.len() + 1);
-        if let (Some(param), Some(token)) = (operation.token_query, &attempt.token) {
-            pairs.push((param, token.expose_secret()));
+        if let (Some(token), Some(value)) = (operation.token, &attempt.token) {
+            pairs.push((token.query_param, value.expose_secret()));
         }
         pairs.extend(query.iter().map(|(name, value)| (*name, value.as_str())));
         tracing::debug!(url = %logged_url(&url, &pairs, operation), backup = attempt.to_backup, "sending");
@@ -190,29 +260,36 @@ impl Client {
             HttpMethod::Post => transport.http.post(url),
         };
         request = request.timeout(transport.timeout).query(&pairs);
-        if let Some(body) = body {
-            request = request
+        request = match body {
+            Body::Empty => request,
+            Body::Json(json) => request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
-        let reqwest_error = |err| Error::from_reqwest(operation.name, err, transport.timeout);
+                .body(json.clone().unwrap_or_default()),
+            Body::Multipart(parts) => {
+                let form = Body::form(parts).await.map_err(|err| Error::Encode {
+                    operation: operation.name,
+                    reason: format!("cannot read a file to upload: {err}"),
+                })?;
+                request.multipart(form)
+            }
+        };
         let started = Instant::now();
-        let response = request.send().await.map_err(reqwest_error)?;
-        let status = response.status().as_u16();
-        let bytes = read_body(response, transport, operation).await?;
+        let response = request
+            .send()
+            .await
+            .map_err(|err| Error::from_reqwest(operation.name, err, transport.timeout))?;
         tracing::debug!(
-            status,
-            bytes = bytes.len(),
+            status = response.status().as_u16(),
+            declared_bytes = response.content_length(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "answered"
         );
-        read_answer(
+        let cx = ReadCx {
             operation,
-            status,
-            &bytes,
+            transport,
             redactor,
-            transport.max_response_bytes,
-        )
+        };
+        reader.read(&cx, response).await
     }
 }
 
@@ -220,44 +297,12 @@ fn should_retry<E: ApiError>(error: &Error<E>, policy: &RetryPolicy) -> bool {
     error.is_retryable() || (policy.retries_timeouts() && matches!(error, Error::Timeout { .. }))
 }
 
-/// Reads the body, stopping as soon as it is longer than `limit`: a declared length over the
-/// limit is refused before reading, and a body without one is counted as it arrives.
-async fn read_body<E: ApiError>(
-    mut response: reqwest::Response,
-    transport: &Transport,
-    operation: &Operation,
-) -> Result<Vec<u8>, Error<E>> {
-    let limit = transport.max_response_bytes;
-    let too_large = || Error::BodyTooLarge {
+/// A reader gave what its call did not ask for: a bug of the runtime, reported as an error
+/// rather than a panic.
+fn not_read<E: ApiError>(operation: &Operation) -> Error<E> {
+    Error::Decode {
         operation: operation.name,
-        limit,
-    };
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(too_large());
+        reason: "the answer was read in a way this call does not expect".to_owned(),
+        body_excerpt: String::new(),
     }
-    // A declared length is reserved once; a body without one grows by doubling, but never
-    // past the limit, so the buffer holds at most the limit.
-    let declared = response
-        .content_length()
-        .map_or(0, |length| length as usize);
-    let mut body = Vec::with_capacity(declared);
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|err| Error::from_reqwest(operation.name, err, transport.timeout))?
-    {
-        let needed = body.len() + chunk.len();
-        if needed > limit {
-            return Err(too_large());
-        }
-        if needed > body.capacity() {
-            let grown = needed.max(body.capacity().saturating_mul(2)).min(limit);
-            body.reserve_exact(grown - body.len());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }

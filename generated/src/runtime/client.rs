@@ -1,7 +1,7 @@
 //! The client, its settings and its builder. How a call is carried out is in `call.rs`.
 
 use super::token::DynTokenSource;
-use super::{AccessToken, BuildError, Operation, RetryPolicy, TokenSource};
+use super::{AccessToken, BuildError, Operation, RetryPolicy, TokenKind, TokenSource};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +22,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// times this.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
+/// The largest file a bytes endpoint may answer with (an image, a voice, a video), unless the
+/// endpoint's spec documents its own maximum or [`ClientBuilder::max_media_bytes`] says
+/// otherwise: 64 MiB, above every media limit WeChat documents (a permanent video is 20 MB).
+pub const DEFAULT_MAX_MEDIA_BYTES: u64 = 64 * 1024 * 1024;
+
 /// How long calls stay on the backup base URL after a connection to the primary failed, unless
 /// [`ClientBuilder::failover_cooldown`] says otherwise.
 pub const DEFAULT_FAILOVER_COOLDOWN: Duration = Duration::from_secs(60);
@@ -40,8 +45,8 @@ pub const DEFAULT_FAILOVER_COOLDOWN: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct Client {
     pub(super) transport: Arc<Transport>,
-    /// Where tokens come from; `None` for a client built `without_token`.
-    pub(super) token: Option<Arc<dyn DynTokenSource>>,
+    /// Where tokens come from, one source per kind; none for a client built `without_token`.
+    pub(super) tokens: Arc<Vec<(TokenKind, Arc<dyn DynTokenSource>)>>,
 }
 
 /// Everything about reaching the server, shared by a client and the token-less client its
@@ -53,6 +58,8 @@ pub(super) struct Transport {
     pub backup: Option<Backup>,
     pub timeout: Duration,
     pub max_response_bytes: usize,
+    /// Overrides every endpoint's documented maximum when set.
+    pub max_media_bytes: Option<u64>,
     pub retry: RetryPolicy,
 }
 
@@ -72,7 +79,14 @@ impl fmt::Debug for Client {
             .field("timeout", &t.timeout)
             .field("max_response_bytes", &t.max_response_bytes)
             .field("retry", &t.retry)
-            .field("token_source", &self.token.as_ref().map(|_| "<configured>"))
+            .field(
+                "token_sources",
+                &self
+                    .tokens
+                    .iter()
+                    .map(|(kind, _)| kind.name())
+                    .collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -81,6 +95,14 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The source of tokens of `kind`, if the client has one.
+    pub(super) fn token_source(&self, kind: TokenKind) -> Option<&Arc<dyn DynTokenSource>> {
+        self.tokens
+            .iter()
+            .find(|(source_kind, _)| *source_kind == kind)
+            .map(|(_, source)| source)
     }
 }
 
@@ -102,7 +124,11 @@ enum TokenChoice {
 #[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
+    /// The source of [`TokenKind::ACCESS_TOKEN`].
     token: TokenChoice,
+    /// The sources of the other kinds.
+    other_tokens: Vec<(TokenKind, TokenChoice)>,
+    max_media_bytes: Option<u64>,
     base_url: Option<String>,
     backup_base_url: Option<String>,
     failover_cooldown: Option<Duration>,
@@ -115,7 +141,13 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kinds: Vec<&str> = self
+            .other_tokens
+            .iter()
+            .map(|(kind, _)| kind.name())
+            .collect();
         f.debug_struct("ClientBuilder")
+            .field("other_token_kinds", &kinds)
             .field("base_url", &self.base_url)
             .field("backup_base_url", &self.backup_base_url)
             .field("timeout", &self.timeout)
@@ -151,10 +183,48 @@ impl ClientBuilder {
         self
     }
 
+    /// Gets the tokens of `kind` from `source`: for endpoints that take another kind than an
+    /// account's `access_token`, such as a third-party platform's `component_access_token`
+    /// (`TokenKind::COMPONENT_ACCESS_TOKEN`). A call sends the kind its endpoint takes; calling
+    /// an endpoint whose kind the client has no source for fails with
+    /// [`Error::NoTokenSource`](crate::Error::NoTokenSource) before anything is sent.
+    pub fn token_source_for(self, kind: TokenKind, source: impl TokenSource) -> Self {
+        self.choose(kind, TokenChoice::Source(Arc::new(source)))
+    }
+
+    /// Like [`token_source_for`](Self::token_source_for), for a source built by `make` from a
+    /// client with this builder's settings and no token (one that calls WeChat itself).
+    pub fn token_source_for_with<S: TokenSource>(
+        self,
+        kind: TokenKind,
+        make: impl FnOnce(Client) -> S + Send + 'static,
+    ) -> Self {
+        let make: SourceFactory = Box::new(move |client| Arc::new(make(client)));
+        self.choose(kind, TokenChoice::Factory(make))
+    }
+
+    fn choose(mut self, kind: TokenKind, choice: TokenChoice) -> Self {
+        if kind == TokenKind::ACCESS_TOKEN {
+            self.token = choice;
+        } else {
+            self.other_tokens.retain(|(other, _)| *other != kind);
+            self.other_tokens.push((kind, choice));
+        }
+        self
+    }
+
     /// A client that sends no token: for endpoints that take none (such as `stable_token`).
-    /// Calling an endpoint that needs one fails with [`Error::TokenSource`](crate::Error::TokenSource).
+    /// Calling an endpoint that needs one fails with [`Error::NoTokenSource`](crate::Error::NoTokenSource).
     pub fn without_token(mut self) -> Self {
         self.token = TokenChoice::Without;
+        self
+    }
+
+    /// The largest file a bytes endpoint may answer with, for every endpoint; by default each
+    /// endpoint's documented maximum, or [`DEFAULT_MAX_MEDIA_BYTES`]. A larger file fails with
+    /// [`Error::BodyTooLarge`](crate::Error::BodyTooLarge), read (or written) no further.
+    pub fn max_media_bytes(mut self, limit: u64) -> Self {
+        self.max_media_bytes = Some(limit);
         self
     }
 
@@ -262,17 +332,29 @@ impl ClientBuilder {
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                max_media_bytes: self.max_media_bytes,
                 retry: self.retry.unwrap_or_default(),
             }),
-            token: None,
+            tokens: Arc::new(Vec::new()),
         };
-        let token = match self.token {
-            TokenChoice::Unset => return Err(BuildError::MissingToken),
-            TokenChoice::Without => None,
-            TokenChoice::Source(source) => Some(source),
-            TokenChoice::Factory(make) => Some(make(tokenless.clone())),
-        };
-        Ok(Client { token, ..tokenless })
+        if matches!(self.token, TokenChoice::Unset) && self.other_tokens.is_empty() {
+            return Err(BuildError::MissingToken);
+        }
+        let mut tokens = Vec::with_capacity(1 + self.other_tokens.len());
+        let choices =
+            std::iter::once((TokenKind::ACCESS_TOKEN, self.token)).chain(self.other_tokens);
+        for (kind, choice) in choices {
+            let source = match choice {
+                TokenChoice::Unset | TokenChoice::Without => continue,
+                TokenChoice::Source(source) => source,
+                TokenChoice::Factory(make) => make(tokenless.clone()),
+            };
+            tokens.push((kind, source));
+        }
+        Ok(Client {
+            tokens: Arc::new(tokens),
+            ..tokenless
+        })
     }
 }
 

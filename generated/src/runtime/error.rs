@@ -1,6 +1,7 @@
 //! The one error type of every call, what the generated error enums implement, and the
 //! errors of building a client or getting a token.
 
+use super::TokenKind;
 use super::retry::{BUSY_CODES, TOKEN_CODES};
 use std::time::Duration;
 
@@ -80,6 +81,15 @@ pub enum Error<E: ApiError> {
         /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
         limit: usize,
     },
+    /// A file the endpoint answered with could not be written to the writer it was given; the
+    /// writer may hold part of it.
+    #[error("cannot write the file {operation} answered with: {source}")]
+    MediaWrite {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// What the writer reported.
+        source: std::io::Error,
+    },
     /// The body is not the JSON the endpoint documents.
     #[error("cannot decode the response of {operation}: {reason}; body starts: {body_excerpt:?}")]
     Decode {
@@ -98,6 +108,16 @@ pub enum Error<E: ApiError> {
         operation: &'static str,
         /// What the encoder found wrong.
         reason: String,
+    },
+    /// The endpoint takes a kind of token the client has no source for; nothing was sent.
+    #[error(
+        "{operation} takes a token of kind `{kind}`, and the client has no source of that kind"
+    )]
+    NoTokenSource {
+        /// The endpoint's wire name.
+        operation: &'static str,
+        /// The kind the endpoint takes.
+        kind: TokenKind,
     },
     /// The token source could not give a token; nothing was sent.
     #[error("cannot get an access token for {operation}: {source}")]
@@ -234,8 +254,8 @@ pub enum BuildError {
     },
     /// No token source was chosen.
     #[error(
-        "no access token: call `access_token`, `app_credentials` or `token_source` on the builder \
-         (or `without_token` for a client of endpoints that take none)"
+        "no access token: call `access_token`, `app_credentials`, `token_source` or \
+         `token_source_for` on the builder (or `without_token` for a client of endpoints that take none)"
     )]
     MissingToken,
     /// The HTTP client could not be set up (TLS initialisation).

@@ -7,8 +7,11 @@
 //! endpoint, so the fixture client of the generator's tests compiles it too.
 
 mod answer;
+#[allow(dead_code, reason = "which body kinds are sent depends on the specs")]
+mod body;
 mod budget;
 mod builder;
+#[allow(dead_code, reason = "which answers are read depends on the specs")]
 mod call;
 mod client;
 #[allow(
@@ -23,22 +26,40 @@ mod error;
     reason = "which adapters are used depends on the flags the specs have"
 )]
 pub(crate) mod flag;
+#[allow(
+    dead_code,
+    reason = "which readers are used depends on the specs' fields"
+)]
+pub(crate) mod lenient;
+mod media;
+#[allow(dead_code, reason = "which answers are read depends on the specs")]
+mod read;
 mod redact;
 mod retry;
+#[cfg(test)]
+pub(crate) mod testing;
 mod token;
+mod upload;
 
 pub use answer::MEMORY_BOUND_FACTOR;
 #[doc(hidden)]
 pub use answer::read_success;
 pub(crate) use answer::{ResponseReader, read_as};
+#[allow(
+    unused_imports,
+    reason = "which body kinds are used depends on the specs"
+)]
+pub(crate) use body::{Body, Part, query_text};
 pub use builder::Missing;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FAILOVER_COOLDOWN,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_MAX_MEDIA_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use error::{ApiError, BuildError, EXCERPT_LIMIT, Error, TokenSourceError};
+pub use media::{Media, MediaInfo, MediaOr};
 pub use retry::RetryPolicy;
-pub use token::{AccessToken, Secret, TokenSource};
+pub use token::{AccessToken, Secret, TokenKind, TokenSource, TokenUse};
+pub use upload::{MediaSink, Upload};
 
 /// An endpoint as the generated code describes it to [`Client::call`].
 #[derive(Debug, Clone, Copy)]
@@ -49,12 +70,16 @@ pub(crate) struct Operation {
     /// The official host, used unless the client has a base URL.
     pub host: &'static str,
     pub path: &'static str,
-    /// The query parameter that carries the access token, if the endpoint takes one.
-    pub token_query: Option<&'static str>,
+    /// The token the endpoint takes and the query parameter that carries it, if it takes one.
+    pub token: Option<TokenUse>,
     /// The wire names of the endpoint's fields of type `secret`, at any depth: their values are
     /// redacted from logged URLs and cut out of error texts, and a 2xx body of the endpoint is
     /// never excerpted.
     pub secrets: &'static [&'static str],
+    /// Body fields the client always sends: a wire name and the value's JSON text.
+    pub body_constants: &'static [(&'static str, &'static str)],
+    /// The largest file the endpoint documents, for an endpoint that answers with bytes.
+    pub max_media_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

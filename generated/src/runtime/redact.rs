@@ -11,6 +11,7 @@
 //! piece of a secret at least [`MIN_PIECE`] bytes long that starts like the secret or ends like
 //! it (a truncated echo, a body that stops in the middle of a token) is removed too.
 
+use super::body::Body;
 use super::{AccessToken, EXCERPT_LIMIT, Operation};
 use serde_json::Value;
 use std::ops::Range;
@@ -36,9 +37,9 @@ pub(crate) struct Redactor {
 }
 
 impl Redactor {
-    /// The secrets in a call's query parameters and JSON body, found by the endpoint's secret
-    /// field names (at any depth of the body).
-    pub fn for_call(operation: &Operation, query: &[(&str, String)], body: Option<&[u8]>) -> Self {
+    /// The secrets in a call's query parameters and body (a JSON body, or multipart text
+    /// parts), found by the endpoint's secret field names (at any depth of a JSON body).
+    pub fn for_call(operation: &Operation, query: &[(&str, String)], body: &Body) -> Self {
         let mut redactor = Self::default();
         if operation.secrets.is_empty() {
             return redactor;
@@ -48,8 +49,16 @@ impl Redactor {
                 redactor.add(value);
             }
         }
-        if let Some(body) = body.and_then(|b| serde_json::from_slice::<Value>(b).ok()) {
-            redactor.collect(&body, operation.secrets);
+        for (name, text) in body.text_parts() {
+            if operation.secrets.contains(&name) {
+                redactor.add(text);
+            }
+        }
+        if let Some(json) = body
+            .json_bytes()
+            .and_then(|b| serde_json::from_slice::<Value>(b).ok())
+        {
+            redactor.collect(&json, operation.secrets);
         }
         redactor
     }
@@ -235,7 +244,8 @@ fn floor_char_boundary(text: &str, at: usize) -> usize {
 pub(crate) fn logged_url(url: &str, pairs: &[(&str, &str)], operation: &Operation) -> String {
     let mut logged = url.to_owned();
     for (index, (name, value)) in pairs.iter().enumerate() {
-        let secret = Some(*name) == operation.token_query || operation.secrets.contains(name);
+        let token = operation.token.map(|token| token.query_param);
+        let secret = Some(*name) == token || operation.secrets.contains(name);
         let value = if secret { REDACTED } else { value };
         logged.push(if index == 0 { '?' } else { '&' });
         logged.push_str(&format!("{name}={value}"));
@@ -253,8 +263,13 @@ mod tests {
         method: HttpMethod::Post,
         host: "example.com",
         path: "/op",
-        token_query: Some("access_token"),
+        token: Some(crate::runtime::TokenUse {
+            kind: crate::runtime::TokenKind::ACCESS_TOKEN,
+            query_param: "access_token",
+        }),
         secrets: &["secret", "code"],
+        body_constants: &[],
+        max_media_bytes: None,
     };
 
     #[test]
@@ -262,7 +277,8 @@ mod tests {
         let body =
             br#"{"appid":"a","secret":"S3CR3T","nested":[{"code":"C0DE","other":"visible"}]}"#;
         let query = [("code", "Q-C0DE".to_owned()), ("page", "1".to_owned())];
-        let redactor = Redactor::for_call(&OPERATION, &query, Some(body))
+        let body = Body::Json(Ok(body.to_vec()));
+        let redactor = Redactor::for_call(&OPERATION, &query, &body)
             .with_token(Some(&AccessToken::new("T0KEN")));
         assert_eq!(
             redactor.scrub("S3CR3T C0DE Q-C0DE T0KEN visible 1"),

@@ -83,6 +83,46 @@ impl From<&str> for Secret {
     }
 }
 
+/// A kind of token: what an endpoint takes, and what a token source of the client gives.
+///
+/// The specs declare the kinds (`token_kinds:`); each but [`ACCESS_TOKEN`](Self::ACCESS_TOKEN)
+/// is a constant here generated from them, such as `TokenKind::COMPONENT_ACCESS_TOKEN`. A
+/// [`Client`](crate::Client) holds one [`TokenSource`] per kind, and a call sends the kind its
+/// endpoint takes, never another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenKind(&'static str);
+
+impl TokenKind {
+    /// An account's own `access_token`, or the `authorizer_access_token` a third-party platform
+    /// holds for it: what [`ClientBuilder::access_token`](crate::ClientBuilder::access_token),
+    /// [`token_source`](crate::ClientBuilder::token_source) and `app_credentials` provide.
+    pub const ACCESS_TOKEN: Self = Self("access_token");
+
+    /// A kind the specs declare; the generated constants use it.
+    #[doc(hidden)]
+    pub const fn declared(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    /// The kind's name in the specs (`component_access_token`).
+    pub fn name(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Which token an endpoint takes, and the query parameter that carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenUse {
+    pub kind: TokenKind,
+    pub query_param: &'static str,
+}
+
 /// Where a [`Client`](crate::Client) gets the access token it sends. The client asks before
 /// every call, so an implementation should answer from a cache; when WeChat rejects a token
 /// (errcode 40001, 40014 or 42001) the client calls [`invalidate`](TokenSource::invalidate)

@@ -9,6 +9,9 @@ mod errors;
 
 pub use self::errors::*;
 
+#[cfg(feature = "files")]
+pub mod files;
+
 mod money;
 
 pub use self::money::*;
@@ -16,11 +19,29 @@ pub use self::money::*;
 #[cfg(feature = "shop")]
 pub mod shop;
 
+mod tokens;
+
 /// Every endpoint of the enabled groups, with its response path: a 200 answer's body
 /// through the envelope and into the endpoint's type within the memory bound, as a call
 /// reads it. For the fuzz target and the property tests; not part of the API.
 #[doc(hidden)]
 pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
+    #[cfg(feature = "files")]
+    (
+        "fetch",
+        crate::runtime::read_as::<
+            crate::api::files::FetchFileResponse,
+            crate::api::files::FetchFileError,
+        >,
+    ),
+    #[cfg(feature = "files")]
+    (
+        "upload",
+        crate::runtime::read_as::<
+            crate::api::files::UploadFileResponse,
+            crate::api::files::UploadFileError,
+        >,
+    ),
     #[cfg(feature = "shop")]
     (
         "addnote",

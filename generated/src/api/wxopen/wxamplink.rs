@@ -353,8 +353,13 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     method: crate::runtime::HttpMethod::Post,
     host: "api.weixin.qq.com",
     path: "/cgi-bin/wxopen/wxamplink",
-    token_query: Some("access_token"),
+    token: Some(crate::runtime::TokenUse {
+        kind: crate::TokenKind::ACCESS_TOKEN,
+        query_param: "access_token",
+    }),
     secrets: &[],
+    body_constants: &[],
+    max_media_bytes: None,
 };
 
 impl crate::Client {
@@ -405,7 +410,7 @@ impl crate::Client {
         &self,
         request: LinkMiniProgramRequest,
     ) -> Result<LinkMiniProgramResponse, crate::Error<LinkMiniProgramError>> {
-        self.call(&OPERATION, &[], Some(&request)).await
+        self.call(&OPERATION, &[], crate::runtime::Body::json(&request)).await
     }
 }
 
@@ -429,6 +434,6 @@ mod tests {
             object.remove("errmsg");
         }
         let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-        assert_eq!(encoded, expected);
+        crate::runtime::testing::assert_same_json(&encoded, &expected);
     }
 }

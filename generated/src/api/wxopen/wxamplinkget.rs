@@ -114,8 +114,13 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     method: crate::runtime::HttpMethod::Post,
     host: "api.weixin.qq.com",
     path: "/cgi-bin/wxopen/wxamplinkget",
-    token_query: Some("access_token"),
+    token: Some(crate::runtime::TokenUse {
+        kind: crate::TokenKind::ACCESS_TOKEN,
+        query_param: "access_token",
+    }),
     secrets: &[],
+    body_constants: &[],
+    max_media_bytes: None,
 };
 
 impl crate::Client {
@@ -152,7 +157,12 @@ impl crate::Client {
         GetLinkedMiniProgramsResponse,
         crate::Error<GetLinkedMiniProgramsError>,
     > {
-        self.call(&OPERATION, &[], Some(&GetLinkedMiniProgramsRequest {})).await
+        self.call(
+                &OPERATION,
+                &[],
+                crate::runtime::Body::json(&GetLinkedMiniProgramsRequest {}),
+            )
+            .await
     }
 }
 
@@ -241,7 +251,7 @@ impl crate::runtime::de::Object for FuncInfo {
                 slots.1 = Some(
                     map
                         .next_value::<Option<crate::runtime::flag::Flag>>()?
-                        .map(|flag| flag.0),
+                        .map(|value| value.0),
                 );
             }
             2 => slots.2 = Some(map.next_value()?),
@@ -467,21 +477,21 @@ impl crate::runtime::de::Object for LinkedMiniProgram {
                 slots.5 = Some(
                     map
                         .next_value::<Option<crate::runtime::flag::Flag>>()?
-                        .map(|flag| flag.0),
+                        .map(|value| value.0),
                 );
             }
             6 => {
                 slots.6 = Some(
                     map
                         .next_value::<Option<crate::runtime::flag::Flag>>()?
-                        .map(|flag| flag.0),
+                        .map(|value| value.0),
                 );
             }
             7 => {
                 slots.7 = Some(
                     map
                         .next_value::<Option<crate::runtime::flag::Flag>>()?
-                        .map(|flag| flag.0),
+                        .map(|value| value.0),
                 );
             }
             8 => slots.8 = Some(map.next_value()?),
@@ -600,6 +610,6 @@ mod tests {
             object.remove("errmsg");
         }
         let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-        assert_eq!(encoded, expected);
+        crate::runtime::testing::assert_same_json(&encoded, &expected);
     }
 }

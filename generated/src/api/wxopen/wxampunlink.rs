@@ -197,8 +197,13 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     method: crate::runtime::HttpMethod::Post,
     host: "api.weixin.qq.com",
     path: "/cgi-bin/wxopen/wxampunlink",
-    token_query: Some("access_token"),
+    token: Some(crate::runtime::TokenUse {
+        kind: crate::TokenKind::ACCESS_TOKEN,
+        query_param: "access_token",
+    }),
     secrets: &[],
+    body_constants: &[],
+    max_media_bytes: None,
 };
 
 impl crate::Client {
@@ -242,7 +247,7 @@ impl crate::Client {
         &self,
         request: UnlinkMiniProgramRequest,
     ) -> Result<UnlinkMiniProgramResponse, crate::Error<UnlinkMiniProgramError>> {
-        self.call(&OPERATION, &[], Some(&request)).await
+        self.call(&OPERATION, &[], crate::runtime::Body::json(&request)).await
     }
 }
 
@@ -266,6 +271,6 @@ mod tests {
             object.remove("errmsg");
         }
         let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-        assert_eq!(encoded, expected);
+        crate::runtime::testing::assert_same_json(&encoded, &expected);
     }
 }

@@ -123,8 +123,13 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     method: crate::runtime::HttpMethod::Post,
     host: "api.example.com",
     path: "/shop/addnote",
-    token_query: Some("access_token"),
+    token: Some(crate::runtime::TokenUse {
+        kind: crate::TokenKind::ACCESS_TOKEN,
+        query_param: "access_token",
+    }),
     secrets: &[],
+    body_constants: &[],
+    max_media_bytes: None,
 };
 
 impl crate::Client {
@@ -156,7 +161,7 @@ impl crate::Client {
         &self,
         request: AddNoteRequest,
     ) -> Result<AddNoteResponse, crate::Error<AddNoteError>> {
-        self.call(&OPERATION, &[], Some(&request)).await
+        self.call(&OPERATION, &[], crate::runtime::Body::json(&request)).await
     }
 }
 
@@ -175,6 +180,6 @@ mod tests {
             object.remove("errmsg");
         }
         let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-        assert_eq!(encoded, expected);
+        crate::runtime::testing::assert_same_json(&encoded, &expected);
     }
 }

@@ -361,8 +361,13 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     method: crate::runtime::HttpMethod::Post,
     host: "api.example.com",
     path: "/shop/createorder",
-    token_query: Some("component_access_token"),
+    token: Some(crate::runtime::TokenUse {
+        kind: crate::TokenKind::COMPONENT_ACCESS_TOKEN,
+        query_param: "component_access_token",
+    }),
     secrets: &["voucher_code"],
+    body_constants: &[],
+    max_media_bytes: None,
 };
 
 impl crate::Client {
@@ -404,13 +409,13 @@ impl crate::Client {
         &self,
         request: CreateOrderRequest,
     ) -> Result<CreateOrderResponse, crate::Error<CreateOrderError>> {
-        let mut query: Vec<(&'static str, String)> = vec![
-            ("dry_run", u8::from(request.dry_run).to_string())
-        ];
+        let mut query: Vec<(&'static str, String)> = Vec::from([
+            ("dry_run", u8::from(request.dry_run).to_string()),
+        ]);
         if let Some(value) = &request.trace_id {
             query.push(("trace-id", value.to_string()));
         }
-        self.call(&OPERATION, &query, Some(&request)).await
+        self.call(&OPERATION, &query, crate::runtime::Body::json(&request)).await
     }
 }
 
@@ -482,7 +487,7 @@ impl crate::runtime::de::Object for OrderItem {
                 slots.3 = Some(
                     map
                         .next_value::<Option<crate::runtime::flag::Flag>>()?
-                        .map(|flag| flag.0),
+                        .map(|value| value.0),
                 );
             }
             4 => slots.4 = Some(map.next_value()?),
@@ -596,6 +601,6 @@ mod tests {
             object.remove("errmsg");
         }
         let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-        assert_eq!(encoded, expected);
+        crate::runtime::testing::assert_same_json(&encoded, &expected);
     }
 }

@@ -167,8 +167,10 @@ const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     method: crate::runtime::HttpMethod::Get,
     host: "api.example.com",
     path: "/shop/listorders",
-    token_query: None,
+    token: None,
     secrets: &["signature", "voucher_code"],
+    body_constants: &[],
+    max_media_bytes: None,
 };
 
 impl crate::Client {
@@ -201,16 +203,16 @@ impl crate::Client {
         &self,
         request: ListOrdersRequest,
     ) -> Result<ListOrdersResponse, crate::Error<ListOrdersError>> {
-        let mut query: Vec<(&'static str, String)> = vec![
-            ("page", request.page.to_string())
-        ];
+        let mut query: Vec<(&'static str, String)> = Vec::from([
+            ("page", request.page.to_string()),
+        ]);
         if let Some(value) = &request.verbose {
             query.push(("verbose", value.to_string()));
         }
         if let Some(value) = &request.signature {
             query.push(("signature", value.expose_secret().to_owned()));
         }
-        self.call(&OPERATION, &query, None::<&ListOrdersRequest>).await
+        self.call(&OPERATION, &query, crate::runtime::Body::Empty).await
     }
 }
 
@@ -229,6 +231,6 @@ mod tests {
             object.remove("errmsg");
         }
         let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-        assert_eq!(encoded, expected);
+        crate::runtime::testing::assert_same_json(&encoded, &expected);
     }
 }
