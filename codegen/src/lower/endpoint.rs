@@ -28,6 +28,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         spec::HttpMethod::Post => HttpMethod::Post,
     };
     let token = lower_token(cx, e);
+    let third_party = e.third_party.as_ref().map(|t| lower_third_party(cx, t));
     let (request, query_fields, constants) = lower_request(cx, e, &type_prefix, &method_name);
     let format = lower_format(cx, e);
     let response_docs = docs_or(
@@ -61,7 +62,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         host: e.host.clone(),
         path: e.path.clone(),
         token: token?,
-        third_party: e.third_party.as_ref().map(|t| lower_third_party(cx, t)),
+        third_party,
         request_builder: builder::lower(cx.registry, request.as_ref()?),
         request: request?,
         query_fields,

@@ -27,7 +27,20 @@ pub fn lower_struct(
         .enumerate()
         .map(|(i, f)| (format!("{at}[{i}]"), f))
         .collect();
-    lower_located_struct(cx, rust_name, docs, &located)
+    let lowered = lower_located_struct(cx, rust_name, docs, &located)?;
+    // Responses and named types travel as JSON, where a file cannot be.
+    let mut broken = false;
+    for (field, (field_at, _)) in lowered.fields.iter().zip(&located) {
+        if field.ty.element() == &TypeRef::File {
+            cx.error(
+                format!("{field_at}.type"),
+                "a `file` is a part of a multipart request's body; it cannot be in a response or a named type",
+                "put the `file` field in the endpoint's `request.body`, with `encoding: multipart`",
+            );
+            broken = true;
+        }
+    }
+    (!broken).then_some(lowered)
 }
 
 /// Like [`lower_struct`], for fields gathered from several lists (a request's query and body).
