@@ -121,7 +121,8 @@ fn smallest(export: &Value, schema: &Value, fill: usize, depth: usize) -> Value 
     }
 }
 
-/// Each endpoint's wire name and the success schema of its answer.
+/// Each endpoint's wire name and the success schema of its JSON answer (an endpoint whose
+/// success is only a file has none: its JSON answer is only the error).
 fn success_schemas(export: &Value) -> Vec<(String, Value)> {
     let mut schemas = Vec::new();
     for item in export["paths"]
@@ -132,6 +133,9 @@ fn success_schemas(export: &Value) -> Vec<(String, Value)> {
     {
         for operation in item.as_object().into_iter().flatten().map(|(_, op)| op) {
             let answer = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+            if answer.get("anyOf").is_none() {
+                continue;
+            }
             if let Some(name) = operation["x-wechat-endpoint"].as_str() {
                 schemas.push((name.to_owned(), answer.clone()));
             }

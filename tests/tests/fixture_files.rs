@@ -121,10 +121,7 @@ async fn a_json_error_is_an_error_whatever_content_type_the_gateway_gives_it() {
             .await
             .unwrap_err();
         assert!(
-            matches!(
-                error,
-                Error::Api(DownloadFileError::InvalidFileId { .. })
-            ),
+            matches!(error, Error::Api(DownloadFileError::InvalidFileId { .. })),
             "{content_type:?}: {error:?}"
         );
     }
@@ -150,7 +147,9 @@ async fn a_file_past_the_documented_maximum_or_the_clients_is_refused() {
     let server = MockServer::start().await;
     // The spec documents 1 MiB.
     Mock::given(path("/files/download"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![7u8; (1 << 20) + 1], "image/png"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(vec![7u8; (1 << 20) + 1], "image/png"),
+        )
         .mount(&server)
         .await;
     let error = client(&server)
@@ -158,7 +157,13 @@ async fn a_file_past_the_documented_maximum_or_the_clients_is_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::BodyTooLarge { limit: 1_048_576, .. }),
+        matches!(
+            error,
+            Error::BodyTooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
         "{error:?}"
     );
     // The client's own limit wins over the spec's.
@@ -177,7 +182,10 @@ async fn a_file_streams_to_a_writer() {
     Mock::given(path("/files/download"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("content-disposition", "attachment; filename*=UTF-8''%E5%9B%BE.png")
+                .insert_header(
+                    "content-disposition",
+                    "attachment; filename*=UTF-8''%E5%9B%BE.png",
+                )
                 .set_body_raw(file.clone(), "image/png"),
         )
         .mount(&server)
@@ -206,7 +214,8 @@ async fn stalling_server() -> (String, Arc<AtomicUsize>) {
             tokio::spawn(async move {
                 let mut request = vec![0u8; 4096];
                 let _ = stream.read(&mut request).await;
-                let head = "HTTP/1.1 200 OK\r\ncontent-type: image/jpeg\r\ncontent-length: 1000\r\n\r\n";
+                let head =
+                    "HTTP/1.1 200 OK\r\ncontent-type: image/jpeg\r\ncontent-length: 1000\r\n\r\n";
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(&[1u8; 100]).await;
                 tokio::time::sleep(Duration::from_secs(30)).await;
@@ -241,10 +250,7 @@ async fn a_streamed_call_is_not_sent_again_once_part_of_the_file_was_written() {
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 
     // Kept in memory, nothing was handed over: the timeout is retried.
-    let error = client
-        .download_file(download_request())
-        .await
-        .unwrap_err();
+    let error = client.download_file(download_request()).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(connections.load(Ordering::SeqCst) > 2);
 }
@@ -289,7 +295,10 @@ async fn json_or_a_file_comes_back_as_either_with_lenient_scalars_and_query_enum
         )
         .await
         .unwrap();
-    assert!(matches!(&image, MediaOr::Media(media) if media.bytes == JPEG), "{image:?}");
+    assert!(
+        matches!(&image, MediaOr::Media(media) if media.bytes == JPEG),
+        "{image:?}"
+    );
 
     let sent = server.received_requests().await.unwrap();
     let pairs = |i: usize| query(&sent[i]);
@@ -319,7 +328,10 @@ async fn json_or_a_file_comes_back_as_either_with_lenient_scalars_and_query_enum
             ("format", "2"),
         ])
     );
-    assert!(sent.iter().all(|r| r.body.is_empty()), "a GET sends no body");
+    assert!(
+        sent.iter().all(|r| r.body.is_empty()),
+        "a GET sends no body"
+    );
 }
 
 /// One part of a multipart body: its headers (lower-cased names) and its content.
@@ -331,7 +343,12 @@ struct Part {
 
 /// The parts of a `multipart/form-data` request, read from its bytes.
 fn parts(request: &Request) -> Vec<Part> {
-    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    let content_type = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
     let boundary = content_type
         .split("boundary=")
         .nth(1)
@@ -437,7 +454,10 @@ async fn an_upload_sends_each_part_exactly_and_its_kind_of_token() {
         [
             file_part("media", "photo.jpg", "image/jpeg", JPEG),
             text_part("title", "A title"),
-            text_part("description", r#"{"introduction":"about it","title":"Video"}"#),
+            text_part(
+                "description",
+                r#"{"introduction":"about it","title":"Video"}"#
+            ),
             text_part("public", "1"),
             text_part("signature", "sig-2f8e9c1a7b"),
             text_part("scene", "chat"),
@@ -465,10 +485,10 @@ async fn an_upload_from_a_path_is_read_again_for_each_attempt() {
             .await;
     }
     Mock::given(path("/files/upload"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            r#"{"errcode":0,"media_id":"M-2"}"#,
-            "application/json",
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"errcode":0,"media_id":"M-2"}"#, "application/json"),
+        )
         .with_priority(3)
         .mount(&server)
         .await;

@@ -7,7 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use codegen::ir::{Endpoint, EnumValue, HttpMethod, Presence, StructDef, TypeDef};
+use codegen::ir::{
+    Endpoint, EnumValue, HttpMethod, Presence, RequestEncoding, ResponseFormat, StructDef, TypeDef,
+};
 use openapiv3::{
     APIKeyLocation, OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
 };
@@ -130,13 +132,30 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
             f.wire_name
         );
     }
+    // Constants: a required parameter, or a required body property, of their one value.
+    for constant in e.constants.iter().filter(|c| c.in_query) {
+        assert!(
+            parameters.contains(&constant.wire_name.as_str()),
+            "{label}: no parameter {}",
+            constant.wire_name
+        );
+    }
     if e.http_method == HttpMethod::Post {
         let Some(ReferenceOr::Item(body)) = &op.request_body else {
             panic!("{label}: {} has no request body", e.wire_name)
         };
-        let body_schema = body.content["application/json"].schema.as_ref().unwrap();
+        let content_type = match e.encoding {
+            RequestEncoding::Json => "application/json",
+            RequestEncoding::Multipart => "multipart/form-data",
+        };
+        let body_schema = body.content[content_type].schema.as_ref().unwrap();
         assert_eq!(ref_name(body_schema), e.request.rust_name);
         check_struct(doc, &e.request, &e.query_fields, label);
+        let (properties, required) = object(schema(doc, &e.request.rust_name));
+        for constant in e.constants.iter().filter(|c| !c.in_query) {
+            assert!(properties.contains(&constant.wire_name.as_str()), "{label}");
+            assert!(required.contains(&constant.wire_name), "{label}");
+        }
     }
     let Some(ReferenceOr::Item(ok)) = op
         .responses
@@ -145,18 +164,31 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
     else {
         panic!("{label}: no 200 response")
     };
-    // The payload, or the error envelope: WeChat answers both with HTTP 200.
-    let ReferenceOr::Item(answer) = ok.content["application/json"].schema.as_ref().unwrap() else {
-        panic!("{label}: the answer's schema is a bare reference")
-    };
-    let SchemaKind::AnyOf { any_of } = &answer.schema_kind else {
-        panic!("{label}: {answer:?}")
-    };
-    let names: Vec<&str> = any_of.iter().map(ref_name).collect();
-    assert_eq!(names, [e.response.rust_name.as_str(), "ErrorResponse"]);
-    check_struct(doc, &e.response, &[], label);
-    let (envelope, _) = object(schema(doc, &e.response.rust_name));
-    assert!(envelope.contains(&"errcode") && envelope.contains(&"errmsg"));
+    // A file: its content types, each bytes.
+    if let Some(bytes) = e.format.bytes() {
+        let types: Vec<&str> = ok.content.keys().map(String::as_str).collect();
+        for content_type in &bytes.content_types {
+            assert!(types.contains(&content_type.as_str()), "{label}: {types:?}");
+        }
+    }
+    let json = ok.content["application/json"].schema.as_ref().unwrap();
+    if let ResponseFormat::Bytes(_) = e.format {
+        // Only errors are JSON.
+        assert_eq!(ref_name(json), "ErrorResponse", "{label}");
+    } else {
+        // The payload, or the error envelope: WeChat answers both with HTTP 200.
+        let ReferenceOr::Item(answer) = json else {
+            panic!("{label}: the answer's schema is a bare reference")
+        };
+        let SchemaKind::AnyOf { any_of } = &answer.schema_kind else {
+            panic!("{label}: {answer:?}")
+        };
+        let names: Vec<&str> = any_of.iter().map(ref_name).collect();
+        assert_eq!(names, [e.response.rust_name.as_str(), "ErrorResponse"]);
+        check_struct(doc, &e.response, &[], label);
+        let (envelope, _) = object(schema(doc, &e.response.rust_name));
+        assert!(envelope.contains(&"errcode") && envelope.contains(&"errmsg"));
+    }
     // Every code of its own: in the extension, with its variant name, and in the description.
     let errors = op.extensions["x-wechat-errors"].as_array().unwrap();
     let description = op.description.as_deref().unwrap();

@@ -86,11 +86,11 @@ fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
         .collect();
     // A reader meets the endpoint first: request, response, errors, the call; then the types
     // they use; the example's test last.
-    let (endpoint_types, named_types) = types.split_at(if module.endpoint.is_some() {
-        2.min(types.len())
-    } else {
-        0
-    });
+    let own_types = module
+        .endpoint
+        .as_ref()
+        .map_or(0, |e| if e.format.has_json() { 2 } else { 1 });
+    let (endpoint_types, named_types) = types.split_at(own_types.min(types.len()));
     let endpoint = module.endpoint.as_ref().map(|e| {
         let builder = builder::emit_builder(&cx, e);
         let error = errors::emit_error_enum(&cx, e);

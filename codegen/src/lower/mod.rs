@@ -168,7 +168,10 @@ fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
     named.sort_by(|a, b| type_name(a).cmp(type_name(b)));
     if let Some(endpoint) = &endpoint {
         types.push(TypeDef::Struct(endpoint.request.clone()));
-        types.push(TypeDef::Struct(endpoint.response.clone()));
+        // An endpoint whose success is only a file has no response type.
+        if endpoint.format.has_json() {
+            types.push(TypeDef::Struct(endpoint.response.clone()));
+        }
     }
     types.extend(named);
     let mut error_sets: Vec<ErrorSetEnum> = spec

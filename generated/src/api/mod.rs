@@ -8,11 +8,23 @@
 #[cfg(feature = "base")]
 pub mod base;
 
+#[cfg(feature = "component")]
+pub mod component;
+
 mod errors;
 
 pub use self::errors::*;
 
+#[cfg(feature = "material")]
+pub mod material;
+
+#[cfg(feature = "subscribe")]
+pub mod subscribe;
+
 mod tokens;
+
+#[cfg(feature = "wxacode")]
+pub mod wxacode;
 
 #[cfg(feature = "wxopen")]
 pub mod wxopen;
@@ -28,6 +40,62 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
         crate::runtime::read_as::<
             crate::api::base::GetStableAccessTokenResponse,
             crate::api::base::GetStableAccessTokenError,
+        >,
+    ),
+    #[cfg(feature = "component")]
+    (
+        "api_create_preauthcode",
+        crate::runtime::read_as::<
+            crate::api::component::CreatePreAuthCodeResponse,
+            crate::api::component::CreatePreAuthCodeError,
+        >,
+    ),
+    #[cfg(feature = "component")]
+    (
+        "api_query_auth",
+        crate::runtime::read_as::<
+            crate::api::component::QueryAuthorizationResponse,
+            crate::api::component::QueryAuthorizationError,
+        >,
+    ),
+    #[cfg(feature = "material")]
+    (
+        "add_material",
+        crate::runtime::read_as::<
+            crate::api::material::AddPermanentMaterialResponse,
+            crate::api::material::AddPermanentMaterialError,
+        >,
+    ),
+    #[cfg(feature = "material")]
+    (
+        "media_get",
+        crate::runtime::read_as::<
+            crate::api::material::GetTemporaryMediaResponse,
+            crate::api::material::GetTemporaryMediaError,
+        >,
+    ),
+    #[cfg(feature = "material")]
+    (
+        "uploadimg",
+        crate::runtime::read_as::<
+            crate::api::material::UploadArticleImageResponse,
+            crate::api::material::UploadArticleImageError,
+        >,
+    ),
+    #[cfg(feature = "subscribe")]
+    (
+        "bizsend",
+        crate::runtime::read_as::<
+            crate::api::subscribe::SendSubscriptionNotificationResponse,
+            crate::api::subscribe::SendSubscriptionNotificationError,
+        >,
+    ),
+    #[cfg(feature = "subscribe")]
+    (
+        "send",
+        crate::runtime::read_as::<
+            crate::api::subscribe::SendSubscriptionMessageResponse,
+            crate::api::subscribe::SendSubscriptionMessageError,
         >,
     ),
     #[cfg(feature = "wxopen")]

@@ -44,6 +44,10 @@ mod upload;
 pub use answer::MEMORY_BOUND_FACTOR;
 #[doc(hidden)]
 pub use answer::read_success;
+#[allow(
+    unused_imports,
+    reason = "a crate of bytes endpoints alone reads no JSON answer"
+)]
 pub(crate) use answer::{ResponseReader, read_as};
 #[allow(
     unused_imports,

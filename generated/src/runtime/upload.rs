@@ -119,7 +119,10 @@ impl fmt::Debug for Upload {
 /// The content type of a file name's extension, when it has a well-known one: the media types
 /// table, and the voice format WeChat records in that the table lacks.
 fn guess(file_name: &str) -> Option<String> {
-    let extension = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
+    let extension = Path::new(file_name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
     if extension == "amr" {
         return Some("audio/amr".to_owned());
     }

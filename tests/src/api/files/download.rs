@@ -14,37 +14,6 @@ pub struct DownloadFileRequest {
     pub params: std::collections::BTreeMap<String, RenderValue>,
 }
 
-/// The response of [`Client::download_file`](crate::Client::download_file) when `errcode` is 0.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(test, derive(serde::Serialize))]
-pub struct DownloadFileResponse {}
-
-impl<'de> serde::Deserialize<'de> for DownloadFileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
-    }
-}
-
-/// Decoding: no field of its own; the object's fields are skipped.
-impl crate::runtime::de::Object for DownloadFileResponse {
-    const NAME: &'static str = "DownloadFileResponse";
-    const FIELDS: &'static [&'static str] = &[];
-    type Slots = ();
-    fn slots() -> Self::Slots {}
-    fn read<'de, A: serde::de::MapAccess<'de>>(
-        _slots: &mut Self::Slots,
-        _index: usize,
-        _map: &mut A,
-    ) -> Result<(), A::Error> {
-        Ok(())
-    }
-    fn finish<E: serde::de::Error>(_slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {})
-    }
-}
-
 impl DownloadFileRequest {
     /// Starts building the request. Set `file_id`, then call `build()`; the optional fields start at their defaults.
     pub fn builder() -> DownloadFileRequestBuilder<crate::Missing> {
