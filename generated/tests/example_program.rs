@@ -1,4 +1,5 @@
-//! Runs the `linked_mini_programs` example as a user would, against a server on loopback.
+//! Runs the examples as a user would, against a server on loopback: `linked_mini_programs`, and
+//! `media` (a streamed download and an upload from a path).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -15,7 +16,7 @@ const DOC_EXAMPLE: &str =
 
 /// The example's binary, built now so that it is never stale. `cargo test --workspace --no-run`
 /// builds what the running `cargo test --workspace` built, so then it is a no-op.
-fn example_binary() -> PathBuf {
+fn example_binary(example: &str) -> PathBuf {
     static BUILT: std::sync::Once = std::sync::Once::new();
     BUILT.call_once(|| {
         let mut cargo = Command::new(env!("CARGO"));
@@ -52,11 +53,11 @@ fn example_binary() -> PathBuf {
     let profile_dir = test_binary.parent().and_then(|d| d.parent()).unwrap();
     profile_dir
         .join("examples")
-        .join(format!("{EXAMPLE}{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("{example}{}", std::env::consts::EXE_SUFFIX))
 }
 
 fn run(base_url: &str, env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(example_binary());
+    let mut command = Command::new(example_binary(EXAMPLE));
     command
         .args(["--base-url", base_url])
         .env_remove("WECHAT_ACCESS_TOKEN")
@@ -185,4 +186,88 @@ fn without_credentials_it_prints_its_usage() {
         "{}",
         text(&output.stderr)
     );
+}
+
+fn run_media(base_url: &str, args: &[&str]) -> Output {
+    Command::new(example_binary("media"))
+        .args(["--base-url", base_url])
+        .args(args)
+        .env("WECHAT_ACCESS_TOKEN", "example-token")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_media_example_streams_a_code_to_a_file_and_uploads_an_image() {
+    let server = MockServer::start().await;
+    let image = vec![0xffu8; 70_000];
+    Mock::given(method("POST"))
+        .and(path("/wxa/getwxacode"))
+        .and(query_param("access_token", "example-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(image.clone(), "image/jpeg"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/media/uploadimg"))
+        .and(query_param("access_token", "example-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"url": "http://mmbiz.qpic.cn/uploaded", "errcode": 0, "errmsg": "ok"}),
+        ))
+        .mount(&server)
+        .await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("example-media");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("code.jpg");
+
+    let downloaded = run_media(
+        &server.uri(),
+        &["code", "pages/index/index", out.to_str().unwrap()],
+    );
+    assert!(downloaded.status.success(), "{}", text(&downloaded.stderr));
+    assert_eq!(std::fs::read(&out).unwrap(), image);
+    assert!(text(&downloaded.stdout).contains("wrote 70000 bytes (image/jpeg)"));
+    let sent = &server.received_requests().await.unwrap()[0];
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(body["path"], "pages/index/index");
+
+    let cover = dir.join("cover.png");
+    std::fs::write(&cover, b"\x89PNG not really").unwrap();
+    let uploaded = run_media(&server.uri(), &["upload-image", cover.to_str().unwrap()]);
+    assert!(uploaded.status.success(), "{}", text(&uploaded.stderr));
+    assert_eq!(text(&uploaded.stdout), "http://mmbiz.qpic.cn/uploaded\n");
+    let upload = &server.received_requests().await.unwrap()[1];
+    let body = String::from_utf8_lossy(&upload.body);
+    assert!(
+        body.contains("name=\"media\"; filename=\"cover.png\""),
+        "{body}"
+    );
+    assert!(body.contains("Content-Type: image/png"), "{body}");
+}
+
+#[tokio::test]
+async fn the_media_example_leaves_no_file_behind_when_the_code_fails() {
+    let server = MockServer::start().await;
+    Mock::given(path("/wxa/getwxacode"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"errcode": 45029, "errmsg": "qrcode count out of limit"})),
+        )
+        .mount(&server)
+        .await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("example-media-error");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("code.jpg");
+    let failed = run_media(
+        &server.uri(),
+        &["code", "pages/index/index", out.to_str().unwrap()],
+    );
+    assert!(!failed.status.success());
+    assert!(
+        text(&failed.stderr).contains("45029"),
+        "{}",
+        text(&failed.stderr)
+    );
+    assert!(!out.exists());
 }
