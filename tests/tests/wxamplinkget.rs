@@ -342,7 +342,7 @@ fn the_token_is_not_in_the_client_s_debug_output() {
     let client = Client::builder().access_token(TOKEN).build().unwrap();
     let shown = format!("{client:?}");
     assert!(
-        !shown.contains(TOKEN) && shown.contains("token_source: Some(\"<configured>\")"),
+        !shown.contains(TOKEN) && shown.contains("token_sources: [\"access_token\"]"),
         "{shown}"
     );
 }

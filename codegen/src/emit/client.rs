@@ -279,7 +279,8 @@ fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
         })
         .collect();
     let (binding, start) = match (always.is_empty(), pushes.is_empty()) {
-        (true, _) => (quote!(let mut parts), quote!(Vec::new())),
+        (true, true) => (quote!(let parts), quote!(Vec::new())),
+        (true, false) => (quote!(let mut parts), quote!(Vec::new())),
         (false, true) => (quote!(let parts), quote!(Vec::from([#(#always),*]))),
         (false, false) => (quote!(let mut parts), quote!(Vec::from([#(#always),*]))),
     };

@@ -189,12 +189,16 @@ impl Cx<'_> {
             .iter()
             .filter(|f| e.query_fields.contains(&f.rust_name))
             .map(|f| {
+                let mut schema = self.field_schema(f);
+                if let (Value::Object(map), Some(default)) = (&mut schema, self.default_value(f)) {
+                    map.insert("default".into(), default);
+                }
                 json!({
                     "name": f.wire_name,
                     "in": "query",
                     "required": f.presence == Presence::Required,
                     "description": f.docs,
-                    "schema": self.field_schema(f),
+                    "schema": schema,
                 })
             })
             .collect();
@@ -222,11 +226,13 @@ impl Cx<'_> {
                         .fields
                         .iter()
                         .filter(|f| !e.query_fields.contains(&f.rust_name))
-                        .filter(|f| {
-                            matches!(
-                                f.ty,
-                                TypeRef::Named { .. } | TypeRef::Array(_) | TypeRef::Map(_)
-                            )
+                        .filter(|f| match &f.ty {
+                            // An enum's part is its raw value; an object's is JSON.
+                            TypeRef::Named { rust_name, .. } => {
+                                !self.enums.contains_key(rust_name.as_str())
+                            }
+                            TypeRef::Array(_) | TypeRef::Map(_) => true,
+                            _ => false,
                         })
                         .map(|f| {
                             (
@@ -432,7 +438,10 @@ fn const_schema(value: &Value) -> Value {
 fn lenient_schema(documented: Value, ty: &TypeRef) -> Value {
     let other = match ty {
         TypeRef::String => json!({"type": "number"}),
-        _ => json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
+        TypeRef::Integer => json!({"type": "string", "pattern": "^\\s*-?[0-9]+\\s*$"}),
+        _ => {
+            json!({"type": "string", "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*$"})
+        }
     };
     json!({"anyOf": [documented, other], "x-lenient": true})
 }

@@ -183,6 +183,54 @@ fn lower_third_party(cx: &mut Cx<'_>, t: &spec::ThirdPartySpec) -> ThirdParty {
     }
 }
 
+/// A constant is not a field of the request, but travels beside them: its wire name must not be
+/// another field's or constant's, nor, in the query, the token's parameter.
+fn check_wire_names(
+    cx: &mut Cx<'_>,
+    e: &EndpointSpec,
+    constants: &[(String, &spec::FieldSpec, bool)],
+    fields: &[(String, &spec::FieldSpec, bool)],
+) {
+    let token_param = e.token.as_ref().and_then(|token| {
+        token.query_param.clone().or_else(|| {
+            cx.registry
+                .token_kind(&token.kind)
+                .map(|kind| kind.query_param.clone())
+        })
+    });
+    let mut seen: Vec<(String, bool, String)> = fields
+        .iter()
+        .map(|(at, f, query)| (f.name.clone(), *query, at.clone()))
+        .collect();
+    for (at, field, query) in constants {
+        let first = seen
+            .iter()
+            .find(|(name, in_query, _)| *name == field.name && *in_query == *query)
+            .map(|(_, _, first)| format!("{first}.name"));
+        match first {
+            Some(first) => cx.error_also_at(
+                format!("{at}.name"),
+                format!("wire name `{}` is listed twice", field.name),
+                "remove one of them",
+                (first, "first listed here"),
+            ),
+            None => seen.push((field.name.clone(), *query, at.clone())),
+        }
+    }
+    if let Some(param) = token_param {
+        for (name, _, at) in seen
+            .iter()
+            .filter(|(name, query, _)| *query && *name == param)
+        {
+            cx.error(
+                format!("{at}.name"),
+                format!("query parameter `{name}` is the token's parameter"),
+                "remove it: the client sends the token there",
+            );
+        }
+    }
+}
+
 /// What a successful answer is, with the checks that tie `format`, `bytes`, `fields` and the
 /// example together.
 fn lower_format(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<ResponseFormat> {
@@ -301,6 +349,16 @@ fn lower_request(
     let (constant, all): (Vec<_>, Vec<_>) = query
         .chain(body)
         .partition(|(_, f, _)| f.constant.is_some());
+    check_wire_names(cx, e, &constant, &all);
+    for (at, field, _) in &all {
+        if field.lenient {
+            cx.error(
+                format!("{at}.lenient"),
+                "`lenient` is about reading answers, and a request field is only sent",
+                "remove `lenient:`",
+            );
+        }
+    }
     let constants = fields::lower_constants(cx, &constant);
     let located: Vec<(String, &spec::FieldSpec)> =
         all.iter().map(|(at, f, _)| (at.clone(), *f)).collect();

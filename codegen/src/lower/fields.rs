@@ -306,6 +306,13 @@ pub fn lower_constants(
             broken = true;
             continue;
         };
+        if is_blank(field.docs.as_deref()) {
+            cx.warn(
+                format!("{at}.name"),
+                format!("constant `{}` has no docs", field.name),
+                "add `docs:` with what the value means, from the endpoint's documentation",
+            );
+        }
         match const_value(cx, &ty, value) {
             Some(value) => constants.push(ConstField {
                 wire_name: field.name.clone(),

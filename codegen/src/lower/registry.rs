@@ -420,6 +420,22 @@ impl Registry {
                     continue;
                 }
             };
+            if kind
+                .docs
+                .as_deref()
+                .is_none_or(|docs| docs.trim().is_empty())
+            {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        file,
+                        format!("{at}.name"),
+                        format!("token kind `{}` has no docs", kind.name),
+                    )
+                    .with_help(
+                        "add `docs:` with what the token is, who holds it and where it comes from",
+                    ),
+                );
+            }
             if kind.query_param.trim().is_empty() {
                 diagnostics.push(report(
                     format!("{at}.query_param"),
@@ -521,6 +537,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Media",
     "MediaInfo",
     "MediaOr",
+    "MediaSink",
     "BTreeMap",
     "Vec",
 ];

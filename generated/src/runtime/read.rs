@@ -155,6 +155,10 @@ impl<R, W: MediaSink + ?Sized> MediaReader<'_, R, W> {
             Some(writer) => {
                 self.wrote = true;
                 write(cx, writer, &body).await?;
+                writer
+                    .flush()
+                    .await
+                    .map_err(|source| write_error(cx, source))?;
                 Ok(Got::Written(headers.info(body.len() as u64)))
             }
         }

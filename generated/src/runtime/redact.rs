@@ -52,6 +52,11 @@ impl Redactor {
         for (name, text) in body.text_parts() {
             if operation.secrets.contains(&name) {
                 redactor.add(text);
+            } else if text.starts_with(['{', '[']) {
+                // A JSON part (an object, a list) may hold secret fields of its own.
+                if let Ok(json) = serde_json::from_str::<Value>(text) {
+                    redactor.collect(&json, operation.secrets);
+                }
             }
         }
         if let Some(json) = body
@@ -335,6 +340,22 @@ mod tests {
         // The text shares the secret's first bytes up to the middle of `é`.
         assert_eq!(redactor.scrub("[密钥è]"), "[<redacted>]");
         assert_eq!(redactor.scrub("x-秘密"), "x<redacted>");
+    }
+
+    #[test]
+    fn secrets_in_json_parts_of_a_multipart_body_are_found_by_name() {
+        use crate::runtime::body::Part;
+        let nested = serde_json::json!({"info": {"secret": "P4RT-S3CR3T"}});
+        let body = Body::multipart(vec![
+            Part::json("description", &nested),
+            Part::text("code", "T3XT-C0DE".to_owned()),
+            Part::text("title", "visible".to_owned()),
+        ]);
+        let redactor = Redactor::for_call(&OPERATION, &[], &body);
+        assert_eq!(
+            redactor.scrub("P4RT-S3CR3T T3XT-C0DE visible"),
+            "<redacted> <redacted> visible"
+        );
     }
 
     #[test]
