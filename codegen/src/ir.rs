@@ -60,6 +60,48 @@ pub struct ChildModule {
 pub enum TypeDef {
     Struct(StructDef),
     Enum(EnumDef),
+    Union(UnionDef),
+}
+
+/// A tagged union: an enum with a variant per documented tag, carrying its payload.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub rust_name: String,
+    pub docs: String,
+    /// The tag's key on the wire.
+    pub tag: String,
+    pub style: UnionStyle,
+    /// In spec order.
+    pub variants: Vec<UnionVariant>,
+    pub wire: WireUse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnionStyle {
+    /// The payload under a key of its own.
+    Sibling,
+    /// The payload's fields beside the tag.
+    Inline,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub value: TagValue,
+    /// The payload's named object type; `None` for a variant that is only its tag.
+    pub payload: Option<TypeRef>,
+    /// For the sibling style, the payload's key.
+    pub field: Option<String>,
+    pub docs: String,
+    pub deprecated: Option<String>,
+}
+
+/// A union's tag value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagValue {
+    Text(String),
+    Integer(i64),
+    Bool(bool),
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +134,10 @@ pub struct FieldDef {
     pub presence: Presence,
     /// Decoding also accepts a number for a string, or a string of digits for a number.
     pub lenient: bool,
+    /// For a union whose tag and payload are keys of the enclosing object: the tag's key.
+    pub flatten: Option<String>,
+    /// Why the field should no longer be used.
+    pub deprecated: Option<String>,
 }
 
 /// How a field behaves when it is absent from the wire.
@@ -176,6 +222,7 @@ pub struct VariantDef {
     pub rust_name: String,
     pub value: EnumValue,
     pub docs: String,
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +265,8 @@ pub struct Endpoint {
     /// The wire names of fields of type `secret` in the request and response, at any depth,
     /// sorted: the runtime redacts them from logs and errors.
     pub secret_fields: Vec<String>,
+    /// Why the endpoint should no longer be called.
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -236,7 +236,7 @@ mod tests {
         );
         assert_eq!(
             found[1].1,
-            "unknown variant `obejct`, expected `object` or `enum`"
+            "unknown variant `obejct`, expected one of `object`, `enum`, `union`"
         );
         assert_eq!(found[3].1, "missing field `name`");
     }

@@ -83,6 +83,10 @@ pub struct EndpointSpec {
     /// A documented response; a generated test decodes it.
     #[serde(default)]
     pub example: Option<ExampleSpec>,
+    /// Why the endpoint should no longer be called, and what to call instead: the client method
+    /// is `#[deprecated]` with this note.
+    #[serde(default)]
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -225,6 +229,13 @@ pub struct FieldSpec {
     /// documented one; strict is the default.
     #[serde(default)]
     pub lenient: bool,
+    /// For a field whose type is a union: its tag and payload are keys of this object, not an
+    /// object under the field's own name (which then only names the Rust field).
+    #[serde(default)]
+    pub flatten: bool,
+    /// Why the field should no longer be used: `#[deprecated]` with this note.
+    #[serde(default)]
+    pub deprecated: Option<String>,
     /// What the field holds, from the endpoint's documentation.
     #[serde(default)]
     pub docs: Option<String>,
@@ -235,7 +246,8 @@ pub struct FieldSpec {
 pub struct TypeSpec {
     /// The Rust name of the type (PascalCase).
     pub name: String,
-    /// `object` (a struct with `fields`) or `enum` (an open enum with `repr` and `values`).
+    /// `object` (a struct with `fields`), `enum` (an open enum with `repr` and `values`) or
+    /// `union` (a tagged union with `tag`, `style` and `variants`).
     pub kind: TypeKind,
     /// What the type stands for.
     #[serde(default)]
@@ -249,6 +261,66 @@ pub struct TypeSpec {
     /// For `kind: enum`: the documented values. Others decode into `Unknown`.
     #[serde(default)]
     pub values: Option<Vec<EnumValueSpec>>,
+    /// For `kind: union`: the key of the tag that says which variant an object is, and its type.
+    #[serde(default)]
+    pub tag: Option<UnionTagSpec>,
+    /// For `kind: union`: where a variant's payload is: `sibling` (the default: under a key of its
+    /// own beside the tag) or `inline` (its fields beside the tag).
+    #[serde(default)]
+    pub style: Option<UnionStyle>,
+    /// For `kind: union`: the documented variants. A received tag no variant has decodes into
+    /// `Unknown`, which keeps the object.
+    #[serde(default)]
+    pub variants: Option<Vec<UnionVariantSpec>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionTagSpec {
+    /// The tag's key on the wire (`msgtype`).
+    pub name: String,
+    /// The tag's type: `string`, `integer` or `boolean`.
+    pub repr: TagRepr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TagRepr {
+    String,
+    Integer,
+    Boolean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnionStyle {
+    /// The payload is an object under its own key: `{"msgtype": "text", "text": {…}}`.
+    Sibling,
+    /// The payload's fields are beside the tag: `{"type": "FIX_TERM", "fixed_term": 3}`.
+    Inline,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionVariantSpec {
+    /// The tag's value for this variant, of the tag's `repr`.
+    #[schemars(with = "serde_json::Value")]
+    pub value: serde_yaml::Value,
+    /// The Rust variant name; derived from a string value when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The payload: a named object type; absent for a variant that is only its tag.
+    #[serde(rename = "type", default)]
+    pub payload: Option<String>,
+    /// For `style: sibling`: the payload's key; the tag's value when absent (a string tag).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// What the variant means.
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// Why the variant should no longer be sent: `#[deprecated]` with this note.
+    #[serde(default)]
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -256,6 +328,7 @@ pub struct TypeSpec {
 pub enum TypeKind {
     Object,
     Enum,
+    Union,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -277,6 +350,9 @@ pub struct EnumValueSpec {
     /// What the value means.
     #[serde(default)]
     pub docs: Option<String>,
+    /// Why the value should no longer be used: `#[deprecated]` with this note.
+    #[serde(default)]
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

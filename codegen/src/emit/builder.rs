@@ -68,9 +68,12 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
         };
         quote!(#name: #value,)
     });
+    let allow = super::model::allow_deprecated(request);
     let setters = request.fields.iter().map(|f| {
         let name = to_ident(&f.rust_name);
         let docs = docs::outer(&f.docs);
+        let deprecated = f.deprecated.as_deref().map(super::deprecated);
+        let docs = quote!(#docs #deprecated);
         let (arg_ty, value) = setter_arg(cx, f, &name);
         match param_of(f) {
             Some(param) => {
@@ -144,6 +147,7 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
             #(#setters)*
         }
 
+        #allow
         impl #builder_ty #complete {
             /// The request, with every required field set.
             pub fn build(self) -> #request_ty {

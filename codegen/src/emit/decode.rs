@@ -15,7 +15,22 @@ use quote::quote;
 pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
     let name = to_ident(&s.rust_name);
     let rust_name = &s.rust_name;
-    let wire_names = s.fields.iter().map(|f| &f.wire_name);
+    // A flattened union is known by its tag's key; the object's other keys are kept, in a last
+    // slot, for its payload.
+    let wire_names = s
+        .fields
+        .iter()
+        .map(|f| f.flatten.as_ref().unwrap_or(&f.wire_name));
+    let flattened = s.fields.iter().any(|f| f.flatten.is_some());
+    let parts_slot = Literal::usize_unsuffixed(s.fields.len());
+    let (parts_type, parts_start) = if flattened {
+        (
+            quote!(crate::runtime::union::Parts,),
+            quote!(Default::default(),),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let slot_types = s.fields.iter().map(|f| {
         let ty = value_type(cx, f);
         quote!(Option<#ty>,)
@@ -30,17 +45,39 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
         let field = to_ident(&f.rust_name);
         let slot = Literal::usize_unsuffixed(i);
         let wire = &f.wire_name;
-        let value = match &f.presence {
-            Presence::Required => quote!(crate::runtime::de::required(slots.#slot, #wire)?),
-            Presence::Optional => quote!(slots.#slot.flatten()),
-            Presence::DefaultZero => quote!(slots.#slot.unwrap_or_default()),
-            Presence::DefaultValue(_) => {
-                let function = super::model::default_fn_name(f);
-                quote!(slots.#slot.unwrap_or_else(Self::#function))
+        let value = match (&f.presence, &f.flatten) {
+            (Presence::Required, Some(_)) => {
+                quote!(crate::runtime::union::flattened(slots.#slot, slots.#parts_slot)?)
             }
+            (_, Some(_)) => {
+                quote!(crate::runtime::union::flattened_optional(slots.#slot, slots.#parts_slot)?)
+            }
+            (presence, None) => match presence {
+                Presence::Required => quote!(crate::runtime::de::required(slots.#slot, #wire)?),
+                Presence::Optional => quote!(slots.#slot.flatten()),
+                Presence::DefaultZero => quote!(slots.#slot.unwrap_or_default()),
+                Presence::DefaultValue(_) => {
+                    let function = super::model::default_fn_name(f);
+                    quote!(slots.#slot.unwrap_or_else(Self::#function))
+                }
+            },
         };
         quote!(#field: #value,)
     });
+    let captures = flattened.then(|| {
+        quote! {
+            const CAPTURES_UNKNOWN: bool = true;
+
+            fn read_unknown<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                key: String,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                slots.#parts_slot.read(key, map)
+            }
+        }
+    });
+    let allow = super::model::allow_deprecated(s);
     if s.fields.is_empty() {
         return emit_decode_empty(&name, rust_name);
     }
@@ -59,13 +96,14 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
         }
 
         /// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
+        #allow
         impl crate::runtime::de::Object for #name {
             const NAME: &'static str = #rust_name;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
-            type Slots = (#(#slot_types)*);
+            type Slots = (#(#slot_types)* #parts_type);
 
             fn slots() -> Self::Slots {
-                (#(#empty_slots)*)
+                (#(#empty_slots)* #parts_start)
             }
 
             fn read<'de, A: serde::de::MapAccess<'de>>(
@@ -82,6 +120,8 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
                     #(#finish_fields)*
                 })
             }
+
+            #captures
         }
     }
 }
@@ -120,6 +160,10 @@ fn emit_decode_empty(name: &proc_macro2::Ident, rust_name: &str) -> TokenStream 
 
 /// The type a slot holds: the field's type as read (an optional field reads `null` as `None`).
 fn value_type(cx: &ModuleCx<'_>, f: &FieldDef) -> TokenStream {
+    if f.flatten.is_some() {
+        // The slot of a flattened union holds its tag.
+        return quote!(crate::Tag);
+    }
     let ty = cx.type_tokens(&f.ty);
     match f.presence {
         Presence::Optional => quote!(Option<#ty>),

@@ -14,6 +14,7 @@ mod example;
 mod model;
 mod modules;
 pub mod openapi;
+mod unions;
 
 use crate::OutputFile;
 use crate::format::format_file;
@@ -82,6 +83,7 @@ fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
         .map(|ty| match ty {
             TypeDef::Struct(s) => model::emit_struct(&cx, s, module.endpoint.as_ref()),
             TypeDef::Enum(e) => enums::emit_enum(e),
+            TypeDef::Union(u) => unions::emit_union(&cx, u),
         })
         .collect();
     // A reader meets the endpoint first: request, response, errors, the call; then the types
@@ -189,6 +191,15 @@ impl ModuleCx<'_> {
         );
         path.push(rust_name);
         path.join("::")
+    }
+}
+
+/// `#[deprecated(note = …)]`, with the spec's note.
+pub(crate) fn deprecated(note: &str) -> TokenStream {
+    if note.is_empty() {
+        quote!(#[deprecated])
+    } else {
+        quote!(#[deprecated(note = #note)])
     }
 }
 

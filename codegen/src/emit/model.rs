@@ -83,11 +83,16 @@ fn emit_field(
         _ => value_ty,
     };
     let mut args = Vec::new();
-    if f.wire_name != f.rust_name.trim_start_matches("r#") {
+    if f.flatten.is_some() {
+        // The union's tag and payload are keys of this object; an absent optional one writes
+        // nothing.
+        args.push(quote!(flatten));
+    } else if f.wire_name != f.rust_name.trim_start_matches("r#") {
         let wire = &f.wire_name;
         args.push(quote!(rename = #wire));
     }
-    if in_query {
+    if f.flatten.is_some() {
+    } else if in_query {
         args.push(quote!(skip));
     } else {
         let flag = f.ty == TypeRef::Flag;
@@ -117,11 +122,21 @@ fn emit_field(
         (false, true) => Some(quote!(#[serde(#(#args),*)])),
         (false, false) => Some(quote!(#[cfg_attr(test, serde(#(#args),*))])),
     };
+    let deprecated = f.deprecated.as_deref().map(super::deprecated);
     quote! {
         #docs
+        #deprecated
         #serde
         pub #name: #ty,
     }
+}
+
+/// `#[allow(deprecated)]` for the impls of a struct with a deprecated field, which set it.
+pub(crate) fn allow_deprecated(s: &StructDef) -> Option<TokenStream> {
+    s.fields
+        .iter()
+        .any(|f| f.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]))
 }
 
 /// An associated function of its struct, so two structs' defaults cannot collide.

@@ -64,8 +64,15 @@ fn sample(registry: &Registry, ty: &TypeRef) -> Option<SampleValue> {
         TypeRef::Map(_) => SampleValue::Default,
         TypeRef::File => SampleValue::File,
         TypeRef::Named { rust_name, module } => match &registry.named_type(rust_name)?.kind {
-            NamedKind::Object { all_optional: true } => SampleValue::Default,
+            NamedKind::Object {
+                all_optional: true, ..
+            } => SampleValue::Default,
             NamedKind::Object { .. } => return None,
+            NamedKind::Union { bare_variant, .. } => SampleValue::EnumVariant {
+                enum_name: rust_name.clone(),
+                module: module.clone(),
+                variant: bare_variant.clone()?,
+            },
             NamedKind::Enum { variants, .. } => SampleValue::EnumVariant {
                 enum_name: rust_name.clone(),
                 module: module.clone(),

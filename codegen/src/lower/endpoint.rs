@@ -77,6 +77,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         example_response,
         // Filled in by `secrets::mark_secret_fields`, once every module's types are known.
         secret_fields: Vec::new(),
+        deprecated: super::fields::deprecation(e.deprecated.as_deref()),
     })
 }
 

@@ -9,7 +9,7 @@ use crate::spec::FieldSpec;
 use crate::suggest;
 use serde_yaml::Value;
 
-const SCALAR_NAMES: [&str; 7] = [
+pub(super) const SCALAR_NAMES: [&str; 7] = [
     "string", "secret", "integer", "number", "boolean", "flag", "file",
 ];
 const SCALARS: &str = "string, secret, integer, number, boolean, flag, file";
@@ -71,7 +71,7 @@ pub fn lower_located_struct(
             None => broken = true,
         }
     }
-    if broken {
+    if broken || !super::unions::check_flattened(cx, &lowered, fields) {
         return None;
     }
     let all_fields_optional = lowered.iter().all(|f| f.presence != Presence::Required);
@@ -172,6 +172,10 @@ fn lower_field(
         field.docs.as_deref(),
         &format!("The `{}` field (undocumented in the spec).", field.name),
     );
+    // A flattened field that is no union keeps an empty tag until `check_flattened` reports it.
+    let flatten = field
+        .flatten
+        .then(|| flattened_tag(cx, &ty).unwrap_or_default());
     Some(FieldDef {
         rust_name,
         wire_name: field.name.clone(),
@@ -179,7 +183,26 @@ fn lower_field(
         ty,
         presence,
         lenient: field.lenient,
+        flatten,
+        deprecated: deprecation(field.deprecated.as_deref()),
     })
+}
+
+/// The tag's key of a union type, for a flattened field (`check_flattened` reports a field that
+/// is not a union).
+fn flattened_tag(cx: &Cx<'_>, ty: &TypeRef) -> Option<String> {
+    let TypeRef::Named { rust_name, .. } = ty else {
+        return None;
+    };
+    match cx.registry.named_type(rust_name).map(|named| &named.kind) {
+        Some(NamedKind::Union { tag, .. }) => Some(tag.clone()),
+        _ => None,
+    }
+}
+
+/// A deprecation note, trimmed; a blank one still deprecates.
+pub(crate) fn deprecation(note: Option<&str>) -> Option<String> {
+    note.map(|note| note.trim().to_owned())
 }
 
 /// Parses a type expression: a scalar, a named type, or `array<…>` or `map<…>` of a type.
@@ -431,10 +454,10 @@ fn bool_default(value: bool) -> Presence {
 
 fn named_default(cx: &mut Cx<'_>, rust_name: &str, value: &Value, at: &str) -> Option<Presence> {
     match cx.registry.named_type(rust_name).map(|named| &named.kind) {
-        Some(NamedKind::Object { all_optional: true }) if matches!(value, Value::Mapping(m) if m.is_empty()) => {
-            Some(Presence::DefaultZero)
-        }
-        Some(NamedKind::Object { all_optional }) => {
+        Some(NamedKind::Object {
+            all_optional: true, ..
+        }) if matches!(value, Value::Mapping(m) if m.is_empty()) => Some(Presence::DefaultZero),
+        Some(NamedKind::Object { all_optional, .. }) => {
             let help = if *all_optional {
                 "write `default: {}`".to_owned()
             } else {
@@ -476,6 +499,14 @@ fn named_default(cx: &mut Cx<'_>, rust_name: &str, value: &Value, at: &str) -> O
                     None
                 }
             }
+        }
+        Some(NamedKind::Union { .. }) => {
+            cx.error(
+                at,
+                format!("union `{rust_name}` has no default"),
+                "remove `default:`; make the field optional or required",
+            );
+            None
         }
         None => None,
     }

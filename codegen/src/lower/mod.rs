@@ -10,6 +10,7 @@ mod endpoint;
 mod fields;
 mod registry;
 mod secrets;
+mod unions;
 mod wire;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -213,6 +214,7 @@ fn type_name(ty: &TypeDef) -> &str {
     match ty {
         TypeDef::Struct(s) => &s.rust_name,
         TypeDef::Enum(e) => &e.rust_name,
+        TypeDef::Union(u) => &u.rust_name,
     }
 }
 
@@ -229,6 +231,21 @@ fn lower_named_type(cx: &mut Cx<'_>, ty: &TypeSpec, at: &str) -> Option<TypeDef>
         ty.docs.as_deref(),
         &format!("The `{}` type of the spec.", ty.name),
     );
+    if ty.kind != TypeKind::Union {
+        for (key, present) in [
+            ("tag", ty.tag.is_some()),
+            ("style", ty.style.is_some()),
+            ("variants", ty.variants.is_some()),
+        ] {
+            if present {
+                cx.error(
+                    format!("{at}.{key}"),
+                    format!("`{key}` belongs to a union"),
+                    "remove it, or use `kind: union`",
+                );
+            }
+        }
+    }
     match ty.kind {
         TypeKind::Object => {
             if ty.repr.is_some() || ty.values.is_some() {
@@ -251,6 +268,7 @@ fn lower_named_type(cx: &mut Cx<'_>, ty: &TypeSpec, at: &str) -> Option<TypeDef>
                 .map(TypeDef::Struct)
         }
         TypeKind::Enum => lower_enum(cx, ty, rust_name, docs, at).map(TypeDef::Enum),
+        TypeKind::Union => unions::lower_union(cx, ty, rust_name, docs, at).map(TypeDef::Union),
     }
 }
 
@@ -361,6 +379,7 @@ fn lower_enum(
             rust_name: variant,
             value: wire,
             docs,
+            deprecated: fields::deprecation(value.deprecated.as_deref()),
         });
     }
     Some(EnumDef {

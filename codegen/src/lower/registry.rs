@@ -21,7 +21,8 @@ pub struct Registry {
     error_sets: BTreeMap<String, ErrorSet>,
     /// The module path of each spec file.
     modules: BTreeMap<PathBuf, Vec<String>>,
-    /// `METHOD /path` of each endpoint and its file: one operation of the OpenAPI export each.
+    /// `METHOD https://host/path` of each endpoint and its file: one operation of the OpenAPI
+    /// export of its host each.
     addresses: BTreeMap<String, PathBuf>,
     /// The declared token kinds, by name.
     token_kinds: BTreeMap<String, TokenKind>,
@@ -46,12 +47,29 @@ pub struct NamedType {
 
 #[derive(Debug)]
 pub enum NamedKind {
-    /// `all_optional`: no field is required, so the struct implements `Default`.
-    Object { all_optional: bool },
+    /// `all_optional`: no field is required, so the struct implements `Default`. `fields`: the
+    /// wire names, for checking a union's keys against them.
+    Object {
+        all_optional: bool,
+        fields: Vec<String>,
+    },
     /// Documented values with their variant names, for checking defaults.
     Enum {
         repr: EnumRepr,
         variants: Vec<(EnumValue, String)>,
+    },
+    /// A tagged union: what a flattening object must leave free, and whether it has a variant
+    /// without payload (a doc example can write it).
+    Union {
+        tag: String,
+        /// The payload keys of the sibling style; empty for the inline style, whose payload
+        /// fields are not known until the types are.
+        payload_keys: Vec<String>,
+        inline: bool,
+        /// A variant that is only its tag: its Rust name.
+        bare_variant: Option<String>,
+        /// Each variant's payload type, by name.
+        payloads: Vec<String>,
     },
 }
 
@@ -171,15 +189,15 @@ impl Registry {
                         continue;
                     }
                     let kind = match ty.kind {
-                        TypeKind::Object => NamedKind::Object {
-                            all_optional: ty
-                                .fields
-                                .as_deref()
-                                .unwrap_or_default()
-                                .iter()
-                                .all(|f| !f.required),
-                        },
+                        TypeKind::Object => {
+                            let fields = ty.fields.as_deref().unwrap_or_default();
+                            NamedKind::Object {
+                                all_optional: fields.iter().all(|f| !f.required),
+                                fields: fields.iter().map(|f| f.name.clone()).collect(),
+                            }
+                        }
                         TypeKind::Enum => enum_kind(ty),
+                        TypeKind::Union => union_kind(ty),
                     };
                     self.types.insert(
                         name,
@@ -291,7 +309,9 @@ impl Registry {
                 spec::HttpMethod::Get => "GET",
                 spec::HttpMethod::Post => "POST",
             };
-            let address = format!("{method} {}", endpoint.path);
+            // The same method and path on two hosts are two endpoints (WeCom shares many paths
+            // with WeChat); the OpenAPI export has a document per host.
+            let address = format!("{method} https://{}{}", endpoint.host, endpoint.path);
             if let Some(earlier) = self.addresses.get(&address) {
                 diagnostics.push(report(
                     "endpoint.path".to_owned(),
@@ -299,7 +319,7 @@ impl Registry {
                         "`{address}` is also the endpoint of `{}`",
                         earlier.display()
                     ),
-                    "each endpoint needs its own method and path (OpenAPI keys operations by them, whatever the host)",
+                    "each endpoint needs its own method, host and path",
                 ));
             } else {
                 self.addresses.insert(address, file.to_path_buf());
@@ -534,6 +554,8 @@ const RESERVED_TYPES: &[&str] = &[
     "TokenSource",
     "TokenSourceError",
     "Upload",
+    "Tag",
+    "UnknownVariant",
     "Media",
     "MediaInfo",
     "MediaOr",
@@ -578,6 +600,44 @@ pub fn enum_value(value: &serde_yaml::Value, repr: EnumRepr) -> Option<EnumValue
         (EnumRepr::Integer, serde_yaml::Value::Number(n)) => n.as_i64().map(EnumValue::Integer),
         (EnumRepr::String, serde_yaml::Value::String(s)) => Some(EnumValue::String(s.clone())),
         _ => None,
+    }
+}
+
+fn union_kind(ty: &spec::TypeSpec) -> NamedKind {
+    let variants = ty.variants.as_deref().unwrap_or_default();
+    let inline = ty.style == Some(spec::UnionStyle::Inline);
+    let payload_keys = if inline {
+        Vec::new()
+    } else {
+        variants
+            .iter()
+            .filter(|v| v.payload.is_some())
+            .filter_map(|v| {
+                v.field
+                    .clone()
+                    .or_else(|| v.value.as_str().map(str::to_owned))
+            })
+            .collect()
+    };
+    let bare_variant =
+        variants
+            .iter()
+            .find(|v| v.payload.is_none())
+            .and_then(|v| match (&v.name, &v.value) {
+                (Some(name), _) => check_pascal(name).ok(),
+                (None, serde_yaml::Value::String(s)) => ident::pascal(s).ok(),
+                _ => None,
+            });
+    NamedKind::Union {
+        tag: ty
+            .tag
+            .as_ref()
+            .map(|tag| tag.name.clone())
+            .unwrap_or_default(),
+        payload_keys,
+        inline,
+        bare_variant,
+        payloads: variants.iter().filter_map(|v| v.payload.clone()).collect(),
     }
 }
 

@@ -4,7 +4,7 @@
 //! so the search follows named types to any depth (a token nested in an `authorization_info`
 //! object counts as much as one at the top).
 
-use crate::ir::{FieldDef, Module, StructDef, TypeDef, TypeRef};
+use crate::ir::{FieldDef, Module, Presence, StructDef, TypeDef, TypeRef, UnionDef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Sets `secret_fields` of every endpoint in `modules`.
@@ -46,16 +46,44 @@ fn collect(
 }
 
 /// Every struct of the API by Rust name (names are unique across it), for walks that follow
-/// named types from field to field. Shared with `super::wire`.
+/// named types from field to field. Shared with `super::wire`. A union is there as a struct of
+/// its variants' payloads, so that walks go through it.
 pub(super) fn structs_by_name(modules: &[Module]) -> BTreeMap<String, StructDef> {
     modules
         .iter()
         .flat_map(|module| &module.types)
         .filter_map(|ty| match ty {
             TypeDef::Struct(def) => Some((def.rust_name.clone(), def.clone())),
+            TypeDef::Union(union) => Some((union.rust_name.clone(), payloads(union))),
             TypeDef::Enum(_) => None,
         })
         .collect()
+}
+
+fn payloads(union: &UnionDef) -> StructDef {
+    let fields = union
+        .variants
+        .iter()
+        .filter_map(|variant| {
+            Some(FieldDef {
+                rust_name: variant.rust_name.clone(),
+                wire_name: variant.field.clone().unwrap_or_default(),
+                docs: String::new(),
+                ty: variant.payload.clone()?,
+                presence: Presence::Optional,
+                lenient: false,
+                flatten: None,
+                deprecated: None,
+            })
+        })
+        .collect();
+    StructDef {
+        rust_name: union.rust_name.clone(),
+        docs: String::new(),
+        fields,
+        all_fields_optional: true,
+        wire: union.wire,
+    }
 }
 
 /// The type of a field's values: an array's elements or a map's values, at any depth.

@@ -42,6 +42,7 @@ pub fn mark_wire_use(modules: &mut [Module]) {
             match ty {
                 TypeDef::Struct(def) => def.wire = use_of(&def.rust_name),
                 TypeDef::Enum(def) => def.wire = use_of(&def.rust_name),
+                TypeDef::Union(def) => def.wire = use_of(&def.rust_name),
             }
         }
         if let Some(endpoint) = &mut module.endpoint {

@@ -62,7 +62,7 @@ pub(crate) fn read_answer<R: Object, E: ApiError>(
     let failed = match for_values {
         Some(for_values) => {
             let budget = Budget::new(for_values);
-            match budget::from_slice::<Answer<R>>(body, &budget) {
+            match budget::from_slice::<Answer<R>>(body) {
                 Ok(Answer::Success(value)) => return Ok(value),
                 Ok(Answer::Failure { errcode, errmsg }) => return Err(api_error(errcode, &errmsg)),
                 Err(err) => Some((err, budget.exceeded())),
@@ -132,7 +132,15 @@ impl<'de, T: Object> Visitor<'de> for AnswerVisitor<T> {
         let mut slots = T::slots();
         let mut seen = Seen::default();
         let (mut errcode, mut errmsg) = (None, None);
-        while let Some(key) = map.next_key_seed(Keys::of::<T>(ENVELOPE))? {
+        let keys = || {
+            let keys = Keys::of::<T>(ENVELOPE);
+            if T::CAPTURES_UNKNOWN {
+                keys.naming_unknown()
+            } else {
+                keys
+            }
+        };
+        while let Some(key) = map.next_key_seed(keys())? {
             match key {
                 Key::Field(index) if errcode.is_none_or(|code| code == 0) => {
                     seen.first_time::<A::Error>(index, T::FIELDS[index])?;
@@ -145,7 +153,10 @@ impl<'de, T: Object> Visitor<'de> for AnswerVisitor<T> {
                 Key::Extra(index) => {
                     return Err(de::Error::duplicate_field(ENVELOPE[index.min(1)]));
                 }
-                Key::Field(_) | Key::Unknown => {
+                Key::Named(name) if errcode.is_none_or(|code| code == 0) => {
+                    T::read_unknown(&mut slots, name, &mut map)?;
+                }
+                Key::Field(_) | Key::Named(_) | Key::Unknown => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -234,7 +245,10 @@ impl Envelope {
         };
         // First as bytes, which keeps an errmsg of any bytes; then, when the errmsg is not a
         // string at all, as a short description of the value.
-        let lossy = budget::from_slice::<RawEnvelope<LossyText>>(body, &Budget::new(for_values));
+        let lossy = {
+            let _budget = Budget::new(for_values);
+            budget::from_slice::<RawEnvelope<LossyText>>(body)
+        };
         match lossy {
             Ok(raw) => Ok(envelope(RawEnvelope {
                 errcode: raw.errcode,

@@ -22,44 +22,59 @@ use std::cell::Cell;
 use std::fmt;
 use std::mem::size_of;
 
-/// The bytes a decoded value may still allocate.
+thread_local! {
+    /// What the decoding under way on this thread may still allocate: a thread's own, because a
+    /// decode runs to its end on the thread that started it (nothing in it awaits), and because
+    /// a value decoded inside another (a union's payload, read from its raw JSON) must draw on
+    /// the same budget without being handed it.
+    static LEFT: Cell<usize> = const { Cell::new(usize::MAX) };
+    /// Whether the decoding under way ran out.
+    static EXCEEDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The bytes decoding may allocate on this thread while this guard lives; the budget in force
+/// before comes back when it is dropped. Outside any guard, decoding is not bounded.
 #[derive(Debug)]
 pub(crate) struct Budget {
-    left: Cell<usize>,
-    exceeded: Cell<bool>,
+    previous: (usize, bool),
 }
 
 impl Budget {
     pub fn new(bytes: usize) -> Self {
-        Self {
-            left: Cell::new(bytes),
-            exceeded: Cell::new(false),
-        }
+        let previous = (LEFT.replace(bytes), EXCEEDED.replace(false));
+        Self { previous }
     }
 
     /// Whether decoding stopped because the budget ran out.
     pub fn exceeded(&self) -> bool {
-        self.exceeded.get()
+        EXCEEDED.get()
     }
+}
 
-    fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
-        match self.left.get().checked_sub(bytes) {
-            Some(left) => {
-                self.left.set(left);
-                Ok(())
-            }
-            None => {
-                self.exceeded.set(true);
-                Err(E::custom(
-                    "the decoded response would pass its memory bound",
-                ))
-            }
+impl Drop for Budget {
+    fn drop(&mut self) {
+        LEFT.set(self.previous.0);
+        EXCEEDED.set(self.previous.1);
+    }
+}
+
+fn charge<E: de::Error>(bytes: usize) -> Result<(), E> {
+    match LEFT.get().checked_sub(bytes) {
+        Some(left) => {
+            LEFT.set(left);
+            Ok(())
+        }
+        None => {
+            EXCEEDED.set(true);
+            Err(E::custom(
+                "the decoded response would pass its memory bound",
+            ))
         }
     }
+}
 
-    fn release(&self, bytes: usize) {
-        self.left.set(self.left.get().saturating_add(bytes));
-    }
+fn release(bytes: usize) {
+    LEFT.set(LEFT.get().saturating_add(bytes));
 }
 
 /// What the JSON parser may allocate outside the decoded value while it reads `body`: it
@@ -113,33 +128,22 @@ fn longest_strings(body: &[u8]) -> (usize, usize) {
     (escaped, longest)
 }
 
-/// Decodes a `T` from JSON, as `serde_json::from_slice` does, allocating at most `budget`.
-pub(crate) fn from_slice<T: DeserializeOwned>(
-    bytes: &[u8],
-    budget: &Budget,
-) -> Result<T, serde_json::Error> {
+/// Decodes a `T` from JSON, as `serde_json::from_slice` does, within this thread's budget.
+pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     let mut json = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(Metered {
-        inner: &mut json,
-        budget,
-    })?;
+    let value = T::deserialize(Metered { inner: &mut json })?;
     json.end()?;
     Ok(value)
 }
 
 /// A deserializer whose visitors are metered.
-struct Metered<'b, D> {
+struct Metered<D> {
     inner: D,
-    budget: &'b Budget,
 }
 
-impl<'b, D> Metered<'b, D> {
-    fn visitor<V>(&self, inner: V, kind: Kind) -> MeteredVisitor<'b, V> {
-        MeteredVisitor {
-            inner,
-            budget: self.budget,
-            kind,
-        }
+impl<D> Metered<D> {
+    fn visitor<V>(&self, inner: V, kind: Kind) -> MeteredVisitor<V> {
+        MeteredVisitor { inner, kind }
     }
 }
 
@@ -174,7 +178,7 @@ macro_rules! forward_scalar {
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Metered<'_, D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Metered<D> {
     type Error = D::Error;
 
     forward_scalar! {
@@ -220,9 +224,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Metered<'_, D> {
     }
 }
 
-struct MeteredVisitor<'b, V> {
+struct MeteredVisitor<V> {
     inner: V,
-    budget: &'b Budget,
     kind: Kind,
 }
 
@@ -234,7 +237,7 @@ macro_rules! forward_visit {
     )*};
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for MeteredVisitor<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for MeteredVisitor<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -291,23 +294,16 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for MeteredVisitor<'_, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<V::Value, D::Error> {
-        self.inner.visit_some(Metered {
-            inner,
-            budget: self.budget,
-        })
+        self.inner.visit_some(Metered { inner })
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<V::Value, D::Error> {
-        self.inner.visit_newtype_struct(Metered {
-            inner,
-            budget: self.budget,
-        })
+        self.inner.visit_newtype_struct(Metered { inner })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         self.inner.visit_seq(MeteredSeq {
             inner: seq,
-            budget: self.budget,
             len: 0,
             capacity: 0,
         })
@@ -316,56 +312,44 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for MeteredVisitor<'_, V> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.inner.visit_map(MeteredMap {
             inner: map,
-            budget: self.budget,
             entries_cost: self.kind != Kind::Struct,
         })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_enum(MeteredEnum {
-            inner: data,
-            budget: self.budget,
-        })
+        self.inner.visit_enum(MeteredEnum { inner: data })
     }
 }
 
 /// A seed whose deserializer is metered.
-struct MeteredSeed<'b, S> {
+struct MeteredSeed<S> {
     inner: S,
-    budget: &'b Budget,
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for MeteredSeed<'_, S> {
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for MeteredSeed<S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, inner: D) -> Result<S::Value, D::Error> {
-        self.inner.deserialize(Metered {
-            inner,
-            budget: self.budget,
-        })
+        self.inner.deserialize(Metered { inner })
     }
 }
 
 /// A sequence, counted as the `Vec` it becomes grows: from nothing to its smallest capacity,
 /// then doubling, with the old and the new buffer both held while it moves.
-struct MeteredSeq<'b, A> {
+struct MeteredSeq<A> {
     inner: A,
-    budget: &'b Budget,
     len: usize,
     capacity: usize,
 }
 
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for MeteredSeq<'_, A> {
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for MeteredSeq<A> {
     type Error = A::Error;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, A::Error> {
-        let element = self.inner.next_element_seed(MeteredSeed {
-            inner: seed,
-            budget: self.budget,
-        })?;
+        let element = self.inner.next_element_seed(MeteredSeed { inner: seed })?;
         if element.is_some() {
             self.len += 1;
             let size = size_of::<S::Value>();
@@ -377,8 +361,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for MeteredSeq<'_, A> {
                     _ => 1,
                 };
                 let grown = self.capacity.saturating_mul(2).max(smallest);
-                self.budget.charge(grown.saturating_mul(size))?;
-                self.budget.release(self.capacity * size);
+                charge(grown.saturating_mul(size))?;
+                release(self.capacity * size);
                 self.capacity = grown;
             }
         }
@@ -392,39 +376,31 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for MeteredSeq<'_, A> {
 
 /// A map's entries: each costs its key and value twice over (a tree's half-full nodes or a
 /// hash table's spare room) plus a word, unless the map is a struct's fields.
-struct MeteredMap<'b, A> {
+struct MeteredMap<A> {
     inner: A,
-    budget: &'b Budget,
     entries_cost: bool,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for MeteredMap<'_, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for MeteredMap<A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let key = self.inner.next_key_seed(MeteredSeed {
-            inner: seed,
-            budget: self.budget,
-        })?;
+        let key = self.inner.next_key_seed(MeteredSeed { inner: seed })?;
         if key.is_some() && self.entries_cost {
             let size = size_of::<K::Value>();
-            self.budget.charge(size.saturating_mul(2))?;
+            charge(size.saturating_mul(2))?;
         }
         Ok(key)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        let value = self.inner.next_value_seed(MeteredSeed {
-            inner: seed,
-            budget: self.budget,
-        })?;
+        let value = self.inner.next_value_seed(MeteredSeed { inner: seed })?;
         if self.entries_cost {
             let size = size_of::<S::Value>();
-            self.budget
-                .charge(size.saturating_mul(2).saturating_add(size_of::<usize>()))?;
+            charge(size.saturating_mul(2).saturating_add(size_of::<usize>()))?;
         }
         Ok(value)
     }
@@ -434,35 +410,24 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for MeteredMap<'_, A> {
     }
 }
 
-struct MeteredEnum<'b, A> {
+struct MeteredEnum<A> {
     inner: A,
-    budget: &'b Budget,
 }
 
-impl<'b, 'de, A: EnumAccess<'de>> EnumAccess<'de> for MeteredEnum<'b, A> {
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for MeteredEnum<A> {
     type Error = A::Error;
-    type Variant = MeteredEnum<'b, A::Variant>;
+    type Variant = MeteredEnum<A::Variant>;
 
     fn variant_seed<S: DeserializeSeed<'de>>(
         self,
         seed: S,
     ) -> Result<(S::Value, Self::Variant), A::Error> {
-        let budget = self.budget;
-        let (tag, variant) = self.inner.variant_seed(MeteredSeed {
-            inner: seed,
-            budget,
-        })?;
-        Ok((
-            tag,
-            MeteredEnum {
-                inner: variant,
-                budget,
-            },
-        ))
+        let (tag, variant) = self.inner.variant_seed(MeteredSeed { inner: seed })?;
+        Ok((tag, MeteredEnum { inner: variant }))
     }
 }
 
-impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for MeteredEnum<'_, A> {
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for MeteredEnum<A> {
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
@@ -470,16 +435,12 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for MeteredEnum<'_, A> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
-        self.inner.newtype_variant_seed(MeteredSeed {
-            inner: seed,
-            budget: self.budget,
-        })
+        self.inner.newtype_variant_seed(MeteredSeed { inner: seed })
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         let visitor = MeteredVisitor {
             inner: visitor,
-            budget: self.budget,
             kind: Kind::Value,
         };
         self.inner.tuple_variant(len, visitor)
@@ -492,7 +453,6 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for MeteredEnum<'_, A> {
     ) -> Result<V::Value, A::Error> {
         let visitor = MeteredVisitor {
             inner: visitor,
-            budget: self.budget,
             kind: Kind::Struct,
         };
         self.inner.struct_variant(fields, visitor)
@@ -506,7 +466,7 @@ mod tests {
 
     fn decode<T: serde::de::DeserializeOwned>(json: &str, budget: usize) -> Result<T, bool> {
         let budget = Budget::new(budget);
-        from_slice(json.as_bytes(), &budget).map_err(|_| budget.exceeded())
+        from_slice(json.as_bytes()).map_err(|_| budget.exceeded())
     }
 
     #[test]

@@ -36,6 +36,20 @@ pub trait Object: Sized {
     /// The struct from its slots once the object has ended: defaults for absent fields, an
     /// error for an absent required one.
     fn finish<E: de::Error>(slots: Self::Slots) -> Result<Self, E>;
+
+    /// Whether the keys no field has are kept (by [`Object::read_unknown`]): a struct with a
+    /// flattened union reads its variant's payload from them once the tag is known.
+    const CAPTURES_UNKNOWN: bool = false;
+
+    /// Reads the value of a key no field has; skipped unless the struct keeps them.
+    fn read_unknown<'de, A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        key: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let _ = (slots, key);
+        map.next_value::<IgnoredAny>().map(drop)
+    }
 }
 
 /// `Deserialize::deserialize` of a struct that implements [`Object`].
@@ -60,6 +74,21 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
         let mut seen = Seen::default();
+        if T::CAPTURES_UNKNOWN {
+            while let Some(key) = map.next_key_seed(Keys::of::<T>(&[]).naming_unknown())? {
+                match key {
+                    Key::Field(index) => {
+                        seen.first_time::<A::Error>(index, T::FIELDS[index])?;
+                        T::read(&mut slots, index, &mut map)?;
+                    }
+                    Key::Named(name) => T::read_unknown(&mut slots, name, &mut map)?,
+                    Key::Extra(_) | Key::Unknown => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            return T::finish(slots);
+        }
         while let Some(key) = map.next_key_seed(FieldName(T::FIELDS))? {
             let Some(index) = key else {
                 map.next_value::<IgnoredAny>()?;
@@ -110,6 +139,8 @@ impl Seen {
 pub(crate) struct Keys {
     fields: &'static [&'static str],
     extra: &'static [&'static str],
+    /// Whether an unknown key comes back with its name ([`Key::Named`]).
+    naming_unknown: bool,
 }
 
 impl Keys {
@@ -117,6 +148,15 @@ impl Keys {
         Self {
             fields: T::FIELDS,
             extra,
+            naming_unknown: false,
+        }
+    }
+
+    /// These keys, with an unknown one named rather than only known unknown.
+    pub fn naming_unknown(self) -> Self {
+        Self {
+            naming_unknown: true,
+            ..self
         }
     }
 
@@ -127,6 +167,8 @@ impl Keys {
             Key::Field(index)
         } else if let Some(index) = position(self.extra) {
             Key::Extra(index)
+        } else if self.naming_unknown {
+            Key::Named(String::from_utf8_lossy(name).into_owned())
         } else {
             Key::Unknown
         }
@@ -138,6 +180,8 @@ pub(crate) enum Key {
     Field(usize),
     /// The position of a name in the extra names.
     Extra(usize),
+    /// An unknown key, when its name was asked for.
+    Named(String),
     Unknown,
 }
 
