@@ -95,7 +95,7 @@ def our_workspace(n):
             shutil.copy(source, crate / part)
     shutil.rmtree(crate / "src" / "api")
     (crate / "src" / "api").mkdir()
-    (crate / "openapi.json").unlink(missing_ok=True)
+    shutil.rmtree(crate / "openapi", ignore_errors=True)
     return ws
 
 
@@ -226,7 +226,7 @@ def cmd_peers(sizes):
     for n in sizes:
         log(f"N={n}: ours")
         g_wall, g_mib, ws = generate_ours(n)
-        openapi = ws / "generated" / "openapi.json"
+        openapi = ws / "generated" / "openapi" / "api.weixin.qq.com.json"
         ours = (g_wall, g_mib, *check_ours(n, ws))
         rows.append(("ours (codegen)", n, ours))
         log(f"N={n}: progenitor")

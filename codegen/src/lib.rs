@@ -65,8 +65,9 @@ impl std::error::Error for Error {}
 pub struct Generated {
     /// Relative to the crate's `src/api/`.
     pub files: Vec<OutputFile>,
-    /// The OpenAPI 3.0.3 export of the specs, relative to the crate.
-    pub openapi: OutputFile,
+    /// The OpenAPI 3.0.3 export of the specs, a document per host, relative to the crate's
+    /// `openapi/` folder.
+    pub openapi: Vec<OutputFile>,
     /// The top-level groups (spec folders), sorted: each is a cargo feature of the crate.
     pub groups: Vec<String>,
     /// Only warnings: any error stops the run with [`Error::Specs`].
@@ -100,10 +101,14 @@ pub fn generate(specs_dir: &Path, crate_name: &str) -> Result<Generated, Error> 
         .to_string()
         .replace('\\', "/");
     let files = emit::emit_api(&api, &label, crate_name).map_err(Error::Internal)?;
-    let openapi = OutputFile {
-        path: PathBuf::from(emit::openapi::FILE),
-        contents: emit::openapi::export(&api, &label).map_err(Error::Internal)?,
-    };
+    let openapi = emit::openapi::export(&api, &label)
+        .map_err(Error::Internal)?
+        .into_iter()
+        .map(|(host, contents)| OutputFile {
+            path: PathBuf::from(format!("{host}.json")),
+            contents,
+        })
+        .collect();
     let groups = api
         .modules
         .iter()
@@ -137,7 +142,7 @@ pub fn check_sources(files: &[(PathBuf, String)]) -> diagnostic::Diagnostics {
 }
 
 /// A specs folder and the crate generated from it. The generator owns the crate's `src/api/`,
-/// its `openapi.json`, and the block of group features in its `Cargo.toml`.
+/// its `openapi/` (a document per host), and the block of group features in its `Cargo.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub specs: PathBuf,
@@ -179,13 +184,10 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
     let generated = generate(&target.specs, &crate_name)?;
     let features = manifest::with_group_features(&manifest, &generated.groups)
         .map_err(|message| Error::Manifest(format!("{}: {message}", manifest_path.display())))?;
-    let crate_files = vec![
-        generated.openapi,
-        OutputFile {
-            path: PathBuf::from("Cargo.toml"),
-            contents: features,
-        },
-    ];
+    let manifest = OutputFile {
+        path: PathBuf::from("Cargo.toml"),
+        contents: features,
+    };
     let outputs = vec![
         OutputDir {
             dir: target.crate_dir.join(API_DIR),
@@ -193,8 +195,13 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
             prune: true,
         },
         OutputDir {
+            dir: target.crate_dir.join(emit::openapi::DIR),
+            files: generated.openapi,
+            prune: true,
+        },
+        OutputDir {
             dir: target.crate_dir.clone(),
-            files: crate_files,
+            files: vec![manifest],
             prune: false,
         },
     ];

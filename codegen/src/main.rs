@@ -1,4 +1,4 @@
-//! `cargo run -p codegen`: regenerate `generated/` (its `src/api/`, `openapi.json` and group
+//! `cargo run -p codegen`: regenerate `generated/` (its `src/api/`, `openapi/` and group
 //! features) from `specs/`, the fixture client of the cross-crate tests, and the spec language's
 //! JSON Schema; `--check` writes nothing and fails when any of them is stale.
 
@@ -25,7 +25,7 @@ struct Args {
     /// [default: `specs/` → `generated/`, and the test fixtures → `tests/`].
     #[arg(long, value_name = "DIR", requires = "crate_dir")]
     specs: Option<PathBuf>,
-    /// The crate to generate into: the generator owns its `src/api/`, its `openapi.json` and
+    /// The crate to generate into: the generator owns its `src/api/`, its `openapi/` and
     /// the block of group features in its `Cargo.toml` (when it has one).
     #[arg(long = "crate", value_name = "DIR", requires = "specs")]
     crate_dir: Option<PathBuf>,

@@ -15,7 +15,10 @@ fn snapshot_output(label: &str, specs_dir: &Path) {
         "{label} has warnings:\n{}",
         generated.warnings
     );
-    insta::assert_snapshot!(format!("{label}__openapi.json"), generated.openapi.contents);
+    for document in &generated.openapi {
+        let name = format!("{label}__openapi__{}", document.path.display());
+        insta::assert_snapshot!(name, document.contents);
+    }
     let files = generated.files;
     assert!(!files.is_empty(), "{label} generated nothing");
     for file in files {

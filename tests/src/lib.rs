@@ -34,6 +34,6 @@ pub use runtime::{
     AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_MEDIA_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error, MEMORY_BOUND_FACTOR, Media, MediaInfo, MediaOr,
-    MediaSink, Missing, RetryPolicy, Secret, TokenKind, TokenSource, TokenSourceError, Upload,
-    domain,
+    MediaSink, Missing, RetryPolicy, Secret, Tag, TagLiteral, TokenKind, TokenSource,
+    TokenSourceError, UnknownVariant, Upload, domain,
 };

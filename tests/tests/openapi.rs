@@ -14,20 +14,49 @@ use openapiv3::{
     APIKeyLocation, OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
 };
 
-/// Every target the generator writes, with its export parsed and its specs lowered.
+/// The documents of one target's export: a document per host, by host.
+fn documents(crate_dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut found: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(crate_dir.join("openapi"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let host = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (host, path)
+        })
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "no export in {}", crate_dir.display());
+    found
+}
+
+/// Every document of every target the generator writes, parsed, with its host and the target's
+/// specs lowered, less the endpoints of other hosts.
 fn exports() -> Vec<(String, OpenAPI, codegen::ir::Api)> {
-    codegen::default_targets(&codegen::workspace_root())
-        .into_iter()
-        .map(|target| {
-            let path = target.crate_dir.join("openapi.json");
+    let mut exports = Vec::new();
+    for target in codegen::default_targets(&codegen::workspace_root()) {
+        let specs = codegen::load::load_dir(&target.specs).unwrap();
+        let (api, _) = codegen::lower::lower(&specs).unwrap();
+        for (host, path) in documents(&target.crate_dir) {
             let text = std::fs::read_to_string(&path).unwrap();
             let parsed: OpenAPI = serde_json::from_str(&text)
                 .unwrap_or_else(|err| panic!("{} is not OpenAPI 3.0: {err}", path.display()));
-            let specs = codegen::load::load_dir(&target.specs).unwrap();
-            let (api, _) = codegen::lower::lower(&specs).unwrap();
-            (path.display().to_string(), parsed, api)
-        })
-        .collect()
+            let mut api = api.clone();
+            for module in &mut api.modules {
+                match &module.endpoint {
+                    Some(e) if e.host != host => {
+                        module.endpoint = None;
+                        module.types.clear();
+                    }
+                    Some(_) => {}
+                    // Shared types are in every document.
+                    None => {}
+                }
+            }
+            exports.push((path.display().to_string(), parsed, api));
+        }
+    }
+    exports
 }
 
 fn schema<'a>(doc: &'a OpenAPI, name: &str) -> &'a Schema {
@@ -47,8 +76,14 @@ fn ref_name(reference: &ReferenceOr<Schema>) -> &str {
     }
 }
 
-/// The properties and required names of an object schema.
+/// The properties and required names of an object schema (the object's own, for one that
+/// flattens a union: the first of its `allOf`).
 fn object(schema: &Schema) -> (Vec<&str>, &[String]) {
+    if let SchemaKind::AllOf { all_of } = &schema.schema_kind
+        && let Some(ReferenceOr::Item(own)) = all_of.first()
+    {
+        return object(own);
+    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => (
             object.properties.keys().map(String::as_str).collect(),
@@ -71,7 +106,9 @@ fn operation<'a>(doc: &'a OpenAPI, e: &Endpoint) -> &'a Operation {
 
 fn check_struct(doc: &OpenAPI, s: &StructDef, skip: &[String], label: &str) {
     let (properties, required) = object(schema(doc, &s.rust_name));
-    for f in s.fields.iter().filter(|f| !skip.contains(&f.rust_name)) {
+    // A flattened union's keys are in the union's schema.
+    let own = s.fields.iter().filter(|f| f.flatten.is_none());
+    for f in own.filter(|f| !skip.contains(&f.rust_name)) {
         assert!(
             properties.contains(&f.wire_name.as_str()),
             "{label}: `{}` lacks field `{}`",
@@ -294,6 +331,18 @@ fn the_export_holds_every_operation_type_field_and_error_code() {
                             assert!(listed, "{label}: `{}` lacks {:?}", e.rust_name, v.value);
                         }
                     }
+                    TypeDef::Union(u) => {
+                        let schema = schema(&doc, &u.rust_name);
+                        let SchemaKind::OneOf { one_of } = &schema.schema_kind else {
+                            panic!("{label}: `{}` is not oneOf", u.rust_name)
+                        };
+                        assert_eq!(one_of.len(), u.variants.len(), "{label}: {}", u.rust_name);
+                        assert_eq!(
+                            schema.schema_data.extensions.get("x-union-tag"),
+                            Some(&serde_json::Value::from(u.tag.as_str())),
+                            "{label}"
+                        );
+                    }
                 }
             }
         }
@@ -321,8 +370,11 @@ fn every_reference_resolves() {
             _ => {}
         }
     }
-    for target in codegen::default_targets(&codegen::workspace_root()) {
-        let text = std::fs::read_to_string(target.crate_dir.join("openapi.json")).unwrap();
+    let paths = codegen::default_targets(&codegen::workspace_root())
+        .into_iter()
+        .flat_map(|target| documents(&target.crate_dir));
+    for (_, path) in paths {
+        let text = std::fs::read_to_string(path).unwrap();
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut refs = Vec::new();
         walk(&json, &mut refs);

@@ -158,7 +158,8 @@ impl Client {
             };
             let attempt = Attempt {
                 token,
-                to_backup: std::mem::take(&mut backup_next) || self.transport.use_backup(),
+                to_backup: std::mem::take(&mut backup_next)
+                    || self.transport.routes.use_backup(operation),
             };
             let redactor = redactor.with_token(attempt.token.as_ref());
             let error = match self
@@ -197,7 +198,10 @@ impl Client {
                 continue;
             }
             if matches!(error, Error::Transport { sent: false, .. }) {
-                backup_next = self.transport.connect_failed(attempt.to_backup);
+                backup_next = self
+                    .transport
+                    .routes
+                    .connect_failed(operation, attempt.to_backup);
             }
             if !should_retry(&error, policy) {
                 return Err(error);
@@ -247,7 +251,7 @@ impl Client {
         reader: &mut T,
     ) -> Result<T::Output, Error<E>> {
         let transport = &self.transport;
-        let base = transport.base_for(operation, attempt.to_backup);
+        let base = transport.routes.base_for(operation, attempt.to_backup);
         let url = format!("{base}{}", operation.path);
         let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(query.len() + 1);
         if let (Some(token), Some(value)) = (operation.token, &attempt.token) {

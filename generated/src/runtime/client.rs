@@ -1,10 +1,11 @@
 //! The client, its settings and its builder. How a call is carried out is in `call.rs`.
 
+use super::route::{Backup, Route, Routes, check_base_url};
 use super::token::DynTokenSource;
-use super::{AccessToken, BuildError, Operation, RetryPolicy, TokenKind, TokenSource};
+use super::{AccessToken, BuildError, RetryPolicy, TokenKind, TokenSource};
 use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How long one attempt may take, from the start of connecting to the last byte of the body,
 /// unless [`ClientBuilder::timeout`] says otherwise. No attempt hangs; a whole call takes at most
@@ -53,9 +54,8 @@ pub struct Client {
 /// token source may use.
 pub(super) struct Transport {
     pub http: reqwest::Client,
-    /// Replaces `https://{host}` of every endpoint when set.
-    pub base_url: Option<String>,
-    pub backup: Option<Backup>,
+    /// Where each host's calls go.
+    pub routes: Routes,
     pub timeout: Duration,
     pub max_response_bytes: usize,
     /// Overrides every endpoint's documented maximum when set.
@@ -63,19 +63,11 @@ pub(super) struct Transport {
     pub retry: RetryPolicy,
 }
 
-/// The failover target, and until when calls go to it.
-pub(super) struct Backup {
-    pub base_url: String,
-    pub cooldown: Duration,
-    pub primary_down_until: Mutex<Option<Instant>>,
-}
-
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = &self.transport;
         f.debug_struct("Client")
-            .field("base_url", &t.base_url)
-            .field("backup_base_url", &t.backup.as_ref().map(|b| &b.base_url))
+            .field("routes", &t.routes)
             .field("timeout", &t.timeout)
             .field("max_response_bytes", &t.max_response_bytes)
             .field("retry", &t.retry)
@@ -131,6 +123,8 @@ pub struct ClientBuilder {
     max_media_bytes: Option<u64>,
     base_url: Option<String>,
     backup_base_url: Option<String>,
+    /// Routes of their own, by official host: a base URL and a backup.
+    host_routes: Vec<(String, Option<String>, Option<String>)>,
     failover_cooldown: Option<Duration>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -235,6 +229,30 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends the calls of the endpoints on the official `host` (`qyapi.weixin.qq.com`) to `url`,
+    /// and those only: a test server or a proxy for one host leaves the others alone. A host
+    /// with its own base URL has no backup unless [`host_backup_base_url`](Self::host_backup_base_url)
+    /// gives it one.
+    pub fn host_base_url(mut self, host: impl Into<String>, url: impl Into<String>) -> Self {
+        let (host, url) = (host.into(), url.into());
+        match self.host_routes.iter_mut().find(|(h, _, _)| *h == host) {
+            Some(route) => route.1 = Some(url),
+            None => self.host_routes.push((host, Some(url), None)),
+        }
+        self
+    }
+
+    /// Failover for the calls of the endpoints on the official `host`, as
+    /// [`backup_base_url`](Self::backup_base_url) is for every host.
+    pub fn host_backup_base_url(mut self, host: impl Into<String>, url: impl Into<String>) -> Self {
+        let (host, url) = (host.into(), url.into());
+        match self.host_routes.iter_mut().find(|(h, _, _)| *h == host) {
+            Some(route) => route.2 = Some(url),
+            None => self.host_routes.push((host, None, Some(url))),
+        }
+        self
+    }
+
     /// Opt-in failover: when a connection to the base URL (or the official host) cannot be
     /// made, the next attempt, and every call for the [`failover_cooldown`](Self::failover_cooldown)
     /// after it, goes here instead. Usually [`domain::DISASTER_RECOVERY`](crate::domain::DISASTER_RECOVERY).
@@ -298,14 +316,21 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = self.base_url.map(|url| check_base_url(&url)).transpose()?;
-        let backup = match self.backup_base_url {
-            Some(url) => Some(Backup {
-                base_url: check_base_url(&url)?,
-                cooldown: self.failover_cooldown.unwrap_or(DEFAULT_FAILOVER_COOLDOWN),
-                primary_down_until: Mutex::new(None),
-            }),
-            None => None,
+        let cooldown = self.failover_cooldown.unwrap_or(DEFAULT_FAILOVER_COOLDOWN);
+        let route =
+            |base_url: Option<String>, backup: Option<String>| -> Result<Route, BuildError> {
+                Ok(Route {
+                    base_url: base_url.map(|url| check_base_url(&url)).transpose()?,
+                    backup: backup.map(|url| Backup::new(&url, cooldown)).transpose()?,
+                })
+            };
+        let routes = Routes {
+            default: route(self.base_url, self.backup_base_url)?,
+            hosts: self
+                .host_routes
+                .into_iter()
+                .map(|(host, base_url, backup)| Ok((host, route(base_url, backup)?)))
+                .collect::<Result<_, BuildError>>()?,
         };
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
@@ -326,8 +351,7 @@ impl ClientBuilder {
         let tokenless = Client {
             transport: Arc::new(Transport {
                 http,
-                base_url,
-                backup,
+                routes,
                 timeout,
                 max_response_bytes: self
                     .max_response_bytes
@@ -356,65 +380,4 @@ impl ClientBuilder {
             ..tokenless
         })
     }
-}
-
-impl Transport {
-    /// Whether the next attempt goes to the backup: one is configured and the primary failed a
-    /// connect less than the cooldown ago.
-    pub(super) fn use_backup(&self) -> bool {
-        let Some(backup) = &self.backup else {
-            return false;
-        };
-        let down_until = backup
-            .primary_down_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        down_until.is_some_and(|until| Instant::now() < until)
-    }
-
-    /// Records a failed connect: to the primary, calls go to the backup for the cooldown; to
-    /// the backup, back to the primary (it may have recovered first). Returns whether the next
-    /// attempt goes to the backup.
-    pub(super) fn connect_failed(&self, to_backup: bool) -> bool {
-        let Some(backup) = &self.backup else {
-            return false;
-        };
-        let mut down_until = backup
-            .primary_down_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if to_backup {
-            *down_until = None;
-            false
-        } else {
-            tracing::warn!(backup = %backup.base_url, cooldown_s = backup.cooldown.as_secs(), "cannot connect to the primary; failing over to the backup");
-            // Capped, so that no cooldown (`Duration::MAX`) can overflow the clock.
-            let cooldown = backup.cooldown.min(Duration::from_secs(365 * 24 * 3600));
-            *down_until = Some(Instant::now() + cooldown);
-            true
-        }
-    }
-
-    pub(super) fn base_for(&self, operation: &Operation, to_backup: bool) -> String {
-        match (&self.backup, &self.base_url) {
-            (Some(backup), _) if to_backup => backup.base_url.clone(),
-            (_, Some(base)) => base.clone(),
-            _ => format!("https://{}", operation.host),
-        }
-    }
-}
-
-fn check_base_url(url: &str) -> Result<String, BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-        url: url.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let parsed = reqwest::Url::parse(url).map_err(|err| invalid(&err.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be http or https"));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(invalid("a base URL has no query or fragment"));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
 }

@@ -2,7 +2,10 @@
 //! [`ClientBuilder::backup_base_url`](crate::ClientBuilder::backup_base_url).
 //!
 //! Names, never IP addresses: WeChat moves its access points. A client without a base URL
-//! calls each endpoint's documented host, which is [`GENERAL`] for every endpoint so far.
+//! calls each endpoint's documented host: [`GENERAL`] for WeChat's, [`WECOM`] for WeCom's. The
+//! access points and the disaster-recovery domain serve WeChat's endpoints only: give them with
+//! [`ClientBuilder::host_base_url`](crate::ClientBuilder::host_base_url) for
+//! `api.weixin.qq.com` when the client also calls WeCom.
 //!
 //! ```no_run
 //! use wechat_api_client::{Client, domain};
@@ -32,3 +35,6 @@ pub const SHANGHAI: &str = "https://sh.api.weixin.qq.com";
 pub const SHENZHEN: &str = "https://sz.api.weixin.qq.com";
 /// `hk.api.weixin.qq.com`: the Hong Kong access point.
 pub const HONG_KONG: &str = "https://hk.api.weixin.qq.com";
+/// `qyapi.weixin.qq.com`: WeCom (企业微信), the host of its endpoints. It has no documented
+/// disaster-recovery domain.
+pub const WECOM: &str = "https://qyapi.weixin.qq.com";

@@ -36,9 +36,12 @@ mod media;
 mod read;
 mod redact;
 mod retry;
+mod route;
 #[cfg(test)]
 pub(crate) mod testing;
 mod token;
+#[allow(dead_code, reason = "which unions there are depends on the specs")]
+pub(crate) mod union;
 mod upload;
 
 pub use answer::MEMORY_BOUND_FACTOR;
@@ -63,6 +66,7 @@ pub use error::{ApiError, BuildError, EXCERPT_LIMIT, Error, TokenSourceError};
 pub use media::{Media, MediaInfo, MediaOr};
 pub use retry::RetryPolicy;
 pub use token::{AccessToken, Secret, TokenKind, TokenSource, TokenUse};
+pub use union::{Tag, TagLiteral, UnknownVariant};
 pub use upload::{MediaSink, Upload};
 
 /// An endpoint as the generated code describes it to [`Client::call`].

@@ -12,6 +12,9 @@ pub use self::errors::*;
 #[cfg(feature = "files")]
 pub mod files;
 
+#[cfg(feature = "messages")]
+pub mod messages;
+
 mod money;
 
 pub use self::money::*;
@@ -40,6 +43,30 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
         crate::runtime::read_as::<
             crate::api::files::UploadFileResponse,
             crate::api::files::UploadFileError,
+        >,
+    ),
+    #[cfg(feature = "messages")]
+    (
+        "inbox",
+        crate::runtime::read_as::<
+            crate::api::messages::ReadInboxResponse,
+            crate::api::messages::ReadInboxError,
+        >,
+    ),
+    #[cfg(feature = "messages")]
+    (
+        "relay",
+        crate::runtime::read_as::<
+            crate::api::messages::RelayMessageResponse,
+            crate::api::messages::RelayMessageError,
+        >,
+    ),
+    #[cfg(feature = "messages")]
+    (
+        "send",
+        crate::runtime::read_as::<
+            crate::api::messages::SendMessageResponse,
+            crate::api::messages::SendMessageError,
         >,
     ),
     #[cfg(feature = "shop")]

@@ -1,5 +1,6 @@
 //! The OpenAPI 3.0.3 export of the specs: the same source of truth for other languages and tools
-//! (Swagger UI, gateways, other generators).
+//! (Swagger UI, gateways, other generators). A document per host: OpenAPI keys operations by
+//! method and path, and WeCom's host repeats many of WeChat's paths.
 //!
 //! Each endpoint is an operation whose id is its client method; the token is an API key in the
 //! query; request bodies and responses are named schemas (the Rust type names); enums list their
@@ -16,39 +17,49 @@ use crate::ir::{
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
-/// The export's file name, at the top of the output crate.
-pub const FILE: &str = "openapi.json";
+mod unions;
+
+/// The export's folder, at the top of the output crate: a document per host, `<host>.json`.
+pub const DIR: &str = "openapi";
 
 /// The schema of an error answer, shared by every operation (no spec type may take the name).
 pub const ERROR_RESPONSE: &str = "ErrorResponse";
 
-/// Where operations go when the spec names no other host.
-const DEFAULT_HOST: &str = "api.weixin.qq.com";
-
-/// The export as pretty-printed JSON, ending with a newline.
-pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
+/// The export: a document per host (OpenAPI keys operations by method and path, and two hosts
+/// share paths: WeCom repeats many of WeChat's), each as pretty-printed JSON ending with a
+/// newline, named after its host, in host order.
+pub fn export(api: &Api, specs_label: &str) -> Result<Vec<(String, String)>, String> {
     let enums: BTreeMap<&str, &EnumDef> = api
         .modules
         .iter()
         .flat_map(|m| &m.types)
         .filter_map(|t| match t {
             TypeDef::Enum(e) => Some((e.rust_name.as_str(), e)),
-            TypeDef::Struct(_) => None,
+            TypeDef::Struct(_) | TypeDef::Union(_) => None,
         })
         .collect();
     let cx = Cx { enums };
-    let mut paths = Map::new();
+    let schemas = all_schemas(&cx, api);
+    let hosts: std::collections::BTreeSet<&str> = api
+        .modules
+        .iter()
+        .filter_map(|m| m.endpoint.as_ref())
+        .map(|e| e.host.as_str())
+        .collect();
+    let mut documents = Vec::with_capacity(hosts.len());
+    for host in hosts {
+        let document = host_document(&cx, api, specs_label, host, &schemas)?;
+        let text = serde_json::to_string_pretty(&document)
+            .map_err(|err| format!("the OpenAPI export does not serialize: {err}"))?;
+        documents.push((host.to_owned(), text + "\n"));
+    }
+    Ok(documents)
+}
+
+/// Every named schema of the API, and the error answer's.
+fn all_schemas(cx: &Cx<'_>, api: &Api) -> Map<String, Value> {
     let mut schemas = Map::new();
-    let mut schemes = Map::new();
-    let mut tags = Vec::new();
     for module in &api.modules {
-        if module.spec_file.is_none() && module.path.len() == 1 {
-            let group = &module.path[0];
-            tags.push(json!({
-                "name": group,
-                "description": format!("The endpoints of the specs in `{specs_label}/{group}/`."),
-            }));
-        }
         for ty in &module.types {
             let (name, schema) = match ty {
                 TypeDef::Struct(s) => {
@@ -66,10 +77,43 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
                     (&s.rust_name, cx.object(s, body, envelope))
                 }
                 TypeDef::Enum(e) => (&e.rust_name, enum_schema(e)),
+                TypeDef::Union(u) => (&u.rust_name, unions::union_schema(u)),
             };
             schemas.insert(name.clone(), schema);
         }
-        let Some(e) = &module.endpoint else { continue };
+    }
+    schemas.insert(
+        ERROR_RESPONSE.to_owned(),
+        json!({
+            "type": "object",
+            "description": "An error answer: a non-zero `errcode` and the server's `errmsg`.",
+            "properties": {
+                "errcode": {"type": "integer", "format": "int64", "description": "The error code; see the operation's `x-wechat-errors` and `x-wechat-error-sets`."},
+                "errmsg": {"type": "string", "description": "The server's message."},
+            },
+            "required": ["errcode"],
+        }),
+    );
+    schemas
+}
+
+/// The document of the endpoints on `host`, with the schemas, token kinds, groups and error
+/// sets they use.
+fn host_document(
+    cx: &Cx<'_>,
+    api: &Api,
+    specs_label: &str,
+    host: &str,
+    schemas: &Map<String, Value>,
+) -> Result<Value, String> {
+    let mut paths = Map::new();
+    let mut schemes = Map::new();
+    let mut groups = std::collections::BTreeSet::new();
+    let mut used_sets = std::collections::BTreeSet::new();
+    for module in &api.modules {
+        let Some(e) = module.endpoint.as_ref().filter(|e| e.host == host) else {
+            continue;
+        };
         if let Some(token) = &e.token {
             let docs = api
                 .token_kinds
@@ -87,6 +131,8 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
             );
         }
         let tag = (module.path.len() > 1).then(|| module.path[0].clone());
+        groups.extend(tag.clone());
+        used_sets.extend(e.error.sets.iter().map(|set| set.name.clone()));
         let method = match e.http_method {
             HttpMethod::Get => "get",
             HttpMethod::Post => "post",
@@ -96,32 +142,35 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(entry) = entry {
             if entry.contains_key(method) {
-                return Err(format!("two endpoints are `{method} {}`", e.path));
+                return Err(format!(
+                    "two endpoints are `{method} https://{host}{}`",
+                    e.path
+                ));
             }
             entry.insert(method.to_owned(), cx.operation(e, tag));
         }
     }
-    schemas.insert(
-        ERROR_RESPONSE.to_owned(),
-        json!({
-            "type": "object",
-            "description": "An error answer: a non-zero `errcode` and the server's `errmsg`.",
-            "properties": {
-                "errcode": {"type": "integer", "format": "int64", "description": "The error code; see the operation's `x-wechat-errors` and `x-wechat-error-sets`."},
-                "errmsg": {"type": "string", "description": "The server's message."},
-            },
-            "required": ["errcode"],
-        }),
-    );
+    let tags: Vec<Value> = groups
+        .iter()
+        .map(|group| {
+            json!({
+                "name": group,
+                "description": format!("The endpoints of the specs in `{specs_label}/{group}/`."),
+            })
+        })
+        .collect();
     // Error sets are shared by many operations: listed once here, named by each operation.
     let mut info = format!(
-        "Generated by `{}` from the specs in `{specs_label}/`; do not edit by hand. \
+        "Generated by `{}` from the specs in `{specs_label}/`: the endpoints on `{host}`; do not edit by hand. \
          WeChat answers a failed call with HTTP 200 and a non-zero `errcode`: each operation lists its own codes in `x-wechat-errors`, \
          and the error sets it includes in `x-wechat-error-sets`, whose codes are in this document's `x-wechat-error-sets` and below.",
         crate::REGENERATE_COMMAND
     );
     let mut error_sets = Map::new();
     for set in api.modules.iter().flat_map(|m| &m.error_sets) {
+        if !used_sets.contains(&set.name) {
+            continue;
+        }
         info.push_str(&format!(
             "\n\n**Error set `{}`**: {}\n\n{}",
             set.name,
@@ -130,22 +179,67 @@ pub fn export(api: &Api, specs_label: &str) -> Result<String, String> {
         ));
         error_sets.insert(set.name.clone(), json!(error_entries(&set.variants)));
     }
-    let doc = json!({
+    let paths = Value::Object(paths);
+    // A shared type (of a top-level file) is in every document, even one no operation uses,
+    // so that none is lost; an endpoint's own types are in its host's.
+    let shared: Vec<Value> = api
+        .modules
+        .iter()
+        .filter(|m| m.endpoint.is_none())
+        .flat_map(|m| &m.types)
+        .map(|ty| reference(type_name(ty)))
+        .collect();
+    let schemas = reachable(&json!([paths, shared]), schemas);
+    Ok(json!({
         "openapi": "3.0.3",
         "info": {
-            "title": "WeChat Open Platform API",
+            "title": format!("WeChat Open Platform API: {host}"),
             "version": "1",
             "description": info,
         },
         "x-wechat-error-sets": error_sets,
-        "servers": [{"url": format!("https://{DEFAULT_HOST}")}],
+        "servers": [{"url": format!("https://{host}")}],
         "tags": tags,
         "paths": paths,
         "components": {"securitySchemes": schemes, "schemas": schemas},
-    });
-    serde_json::to_string_pretty(&doc)
-        .map(|text| text + "\n")
-        .map_err(|err| format!("the OpenAPI export does not serialize: {err}"))
+    }))
+}
+
+/// The schemas `from` refers to, and those they refer to, at any depth.
+fn reachable(from: &Value, schemas: &Map<String, Value>) -> Map<String, Value> {
+    let mut found = Map::new();
+    let mut pending = Vec::new();
+    references(from, &mut pending);
+    while let Some(name) = pending.pop() {
+        if found.contains_key(&name) {
+            continue;
+        }
+        if let Some(schema) = schemas.get(&name) {
+            references(schema, &mut pending);
+            found.insert(name, schema.clone());
+        }
+    }
+    // `Map` keeps its keys sorted: the document's order does not depend on the walk's.
+    found
+}
+
+fn references(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => {
+                        if let Some(name) = target.strip_prefix("#/components/schemas/") {
+                            found.push(name.to_owned());
+                        }
+                    }
+                    _ => references(value, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| references(item, found)),
+        _ => {}
+    }
 }
 
 fn scheme_name(kind: &str, query_param: &str) -> String {
@@ -166,18 +260,14 @@ impl Cx<'_> {
         op.insert("operationId".into(), json!(e.method_name));
         op.insert("summary".into(), json!(e.summary));
         op.insert("description".into(), json!(description(e)));
+        deprecate(&mut op, e.deprecated.as_deref());
         if let Some(tag) = tag {
             op.insert("tags".into(), json!([tag]));
         }
         if let Some(url) = &e.doc_url {
             op.insert("externalDocs".into(), json!({"url": url}));
         }
-        if e.host != DEFAULT_HOST {
-            op.insert(
-                "servers".into(),
-                json!([{"url": format!("https://{}", e.host)}]),
-            );
-        }
+
         let security = match &e.token {
             Some(token) => json!([{ scheme_name(&token.kind, &token.query_param): [] }]),
             None => json!([]),
@@ -320,8 +410,13 @@ impl Cx<'_> {
                 json!({"type": "string", "description": "`ok` on success; the server's message otherwise."}),
             );
         }
+        let mut flattened = None;
         for f in &s.fields {
             if request.is_some_and(|e| e.query_fields.contains(&f.rust_name)) {
+                continue;
+            }
+            if f.flatten.is_some() {
+                flattened = Some(f);
                 continue;
             }
             let mut schema = self.field_schema(f);
@@ -330,6 +425,7 @@ impl Cx<'_> {
             }
             if let Value::Object(map) = &mut schema {
                 map.insert("description".into(), json!(f.docs));
+                deprecate(map, f.deprecated.as_deref());
                 if let Some(default) = self.default_value(f) {
                     map.insert("default".into(), default);
                 }
@@ -364,7 +460,19 @@ impl Cx<'_> {
         if !required.is_empty() {
             schema.insert("required".into(), json!(required));
         }
-        Value::Object(schema)
+        // A flattened union's keys are this object's too: both schemas hold.
+        match flattened.map(|f| (&f.ty, f.presence == Presence::Required)) {
+            Some((TypeRef::Named { rust_name, .. }, required)) => {
+                let union = if required {
+                    reference(rust_name)
+                } else {
+                    json!({"anyOf": [reference(rust_name), {"type": "object"}]})
+                };
+                let description = schema.remove("description").unwrap_or_default();
+                json!({"description": description, "allOf": [Value::Object(schema), union]})
+            }
+            _ => Value::Object(schema),
+        }
     }
 
     /// A field's value; a named type is wrapped in `allOf`, the 3.0 way to give a reference
@@ -446,6 +554,28 @@ fn lenient_schema(documented: Value, ty: &TypeRef) -> Value {
     json!({"anyOf": [documented, other], "x-lenient": true})
 }
 
+/// Marks a deprecated operation or schema, and adds why to its description (OpenAPI's
+/// `deprecated` is a flag with no room for the note).
+fn deprecate(map: &mut Map<String, Value>, note: Option<&str>) {
+    let Some(note) = note else { return };
+    map.insert("deprecated".into(), json!(true));
+    let described = match map.get("description") {
+        Some(Value::String(text)) if !text.trim().is_empty() => {
+            format!("{}\n\n**Deprecated**: {note}", text.trim_end())
+        }
+        _ => format!("**Deprecated**: {note}"),
+    };
+    map.insert("description".into(), json!(described));
+}
+
+fn type_name(ty: &TypeDef) -> &str {
+    match ty {
+        TypeDef::Struct(s) => &s.rust_name,
+        TypeDef::Enum(e) => &e.rust_name,
+        TypeDef::Union(u) => &u.rust_name,
+    }
+}
+
 fn reference(rust_name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{rust_name}")})
 }
@@ -460,14 +590,24 @@ fn enum_schema(e: &EnumDef) -> Value {
     let docs: Vec<&str> = e.variants.iter().map(|v| v.docs.as_str()).collect();
     let mut description = e.docs.clone();
     description.push_str("\n\nOpen: values no table lists occur and must be accepted.");
-    json!({
+    let mut schema = json!({
         "type": ty,
         "description": description,
         "enum": values,
         "x-open-enum": true,
         "x-enum-varnames": names,
         "x-enum-descriptions": docs,
-    })
+    });
+    let deprecated: Vec<Value> = e
+        .variants
+        .iter()
+        .filter(|v| v.deprecated.is_some())
+        .map(|v| wire_value(&v.value))
+        .collect();
+    if let (Value::Object(map), false) = (&mut schema, deprecated.is_empty()) {
+        map.insert("x-deprecated-values".into(), json!(deprecated));
+    }
+    schema
 }
 
 fn wire_value(value: &EnumValue) -> Value {
