@@ -2,11 +2,11 @@
 //!
 //! The endpoint modules (`src/api/`) are generated from the YAML specs in the repository's
 //! `specs/` folder by `cargo run -p codegen`; do not edit them by hand. The client itself and
-//! everything the endpoints share (`src/runtime/`, `src/stable_token_source.rs`, this file) are
+//! everything the endpoints share (`src/runtime/`, the token sources, this file) are
 //! hand-written.
 //!
-//! A [`Client`] gets its token from a [`TokenSource`] (a fixed token, the built-in
-//! [`StableTokenSource`], or your own), replaces a rejected token once, retries busy answers
+//! A [`Client`] gets its tokens from [`TokenSource`]s (a fixed token, the built-in
+//! [`StableTokenSource`] and [`WecomTokenSource`], or your own), replaces a rejected token once, retries busy answers
 //! and failed connects by its [`RetryPolicy`], can fail over to a backup [`domain`], bounds
 //! each attempt's time and body size, and never shows a token or secret. Each call runs in a
 //! `wechat_api` tracing span. The repository's README describes every setting and its default.
@@ -42,9 +42,14 @@
 #[rustfmt::skip] // prettyplease formats the generated code; rustfmt would disagree.
 mod api;
 mod runtime;
-// The app-credentials token source calls `stable_token`, an endpoint of the `base` group.
+// The built-in token sources call endpoints of their groups: `stable_token` of `base`,
+// `gettoken` of `wecom`.
 #[cfg(feature = "base")]
 mod stable_token_source;
+#[cfg(any(feature = "base", feature = "wecom"))]
+mod token_cache;
+#[cfg(feature = "wecom")]
+mod wecom_token_source;
 
 pub use api::*;
 
@@ -57,11 +62,15 @@ pub use runtime::{
     AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_MEDIA_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error, MEMORY_BOUND_FACTOR, Media, MediaInfo, MediaOr,
-    MediaSink, Missing, RetryPolicy, Secret, TokenKind, TokenSource, TokenSourceError, Upload,
-    domain,
+    MediaSink, Missing, RetryPolicy, Secret, Tag, TagLiteral, TokenKind, TokenSource,
+    TokenSourceError, UnknownVariant, Upload, domain,
 };
 #[cfg(feature = "base")]
-pub use stable_token_source::{DEFAULT_REFRESH_MARGIN, StableTokenSource};
+pub use stable_token_source::StableTokenSource;
+#[cfg(any(feature = "base", feature = "wecom"))]
+pub use token_cache::DEFAULT_REFRESH_MARGIN;
+#[cfg(feature = "wecom")]
+pub use wecom_token_source::WecomTokenSource;
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

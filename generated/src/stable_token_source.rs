@@ -5,13 +5,10 @@
 //! with the generator's fixture client, which has no such endpoint.
 
 use crate::base::{GetStableAccessTokenRequest, GetStableAccessTokenResponse};
+use crate::token_cache::{Fetched, TokenCache};
 use crate::{AccessToken, Client, ClientBuilder, Secret, TokenSource, TokenSourceError};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 
-/// The longest a token is cached, whatever `expires_in` says: WeChat's tokens live 7200 s.
-const MAX_LIFETIME_S: u64 = 7200;
 /// The shortest time between two forced refreshes: WeChat ignores a second one within 30 s.
 const FORCE_INTERVAL: Duration = Duration::from_secs(30);
 /// How long no refresh is forced after a token from a forced refresh was rejected too: then the
@@ -19,13 +16,8 @@ const FORCE_INTERVAL: Duration = Duration::from_secs(30);
 /// one of the 20 a day and invalidate every other process's token.
 const FORCE_PAUSE: Duration = Duration::from_secs(3600);
 
-/// How long before a token expires [`StableTokenSource`] fetches the next one, unless
-/// [`StableTokenSource::refresh_margin`] says otherwise: 5 minutes, because from 5 minutes before
-/// expiry `stable_token` hands out a new token (before that it returns the current one again).
-pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
-
 /// Tokens for an account's own credentials, from `POST /cgi-bin/stable_token`, cached until
-/// [`DEFAULT_REFRESH_MARGIN`] before they expire.
+/// [`DEFAULT_REFRESH_MARGIN`](crate::DEFAULT_REFRESH_MARGIN) before they expire.
 ///
 /// Concurrent callers share one fetch: the first one to find the cache stale fetches while the
 /// others wait for its answer (or its failure), so a burst of calls at expiry sends one
@@ -57,31 +49,18 @@ pub struct StableTokenSource {
     client: Client,
     appid: String,
     secret: Secret,
-    refresh_margin: Duration,
-    /// Held across a fetch, which is what makes concurrent callers share it.
-    state: Mutex<State>,
-    /// How many fetches have finished: a caller that finds it changed while it waited for the
-    /// lock waited for a fetch, and shares that fetch's failure instead of repeating it.
-    fetches: AtomicU64,
+    cache: TokenCache<Forcing>,
 }
 
+/// What decides whether a fetch forces a refresh.
 #[derive(Debug, Default)]
-struct State {
-    cached: Option<Cached>,
+struct Forcing {
     /// The token WeChat last rejected, until a different one is fetched.
     rejected: Option<AccessToken>,
-    /// What the last fetch's failure said, if it failed.
-    failure: Option<String>,
     /// The token the last forced refresh returned.
     forced: Option<AccessToken>,
     /// No refresh is forced before this.
     no_force_until: Option<Instant>,
-}
-
-#[derive(Debug)]
-struct Cached {
-    token: AccessToken,
-    refresh_at: Instant,
 }
 
 impl StableTokenSource {
@@ -92,16 +71,14 @@ impl StableTokenSource {
             client,
             appid: appid.into(),
             secret: secret.into(),
-            refresh_margin: DEFAULT_REFRESH_MARGIN,
-            state: Mutex::new(State::default()),
-            fetches: AtomicU64::new(0),
+            cache: TokenCache::new(),
         }
     }
 
     /// Fetch the next token this long before the current one expires.
     #[must_use]
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
+        self.cache.set_refresh_margin(margin);
         self
     }
 
@@ -119,19 +96,6 @@ impl StableTokenSource {
             .await
             .map_err(TokenSourceError::new)
     }
-
-    /// How long a token that lives `expires_in` seconds is served from the cache: until the
-    /// margin before it expires, or half its life when that is shorter than twice the margin
-    /// (so a short-lived token is not fetched again on every call).
-    fn fresh_for(&self, expires_in: i64) -> Duration {
-        let seconds = u64::try_from(expires_in).unwrap_or(0).min(MAX_LIFETIME_S);
-        let lifetime = Duration::from_secs(seconds);
-        if lifetime > self.refresh_margin.saturating_mul(2) {
-            lifetime - self.refresh_margin
-        } else {
-            lifetime / 2
-        }
-    }
 }
 
 impl StableTokenSource {
@@ -139,7 +103,7 @@ impl StableTokenSource {
     /// WeChat rejected (and forcing is allowed now).
     async fn fetch_fresh(
         &self,
-        state: &mut State,
+        state: &mut Forcing,
     ) -> Result<GetStableAccessTokenResponse, TokenSourceError> {
         let answer = self.fetch(false).await?;
         let Some(rejected) = &state.rejected else {
@@ -172,63 +136,39 @@ impl StableTokenSource {
 
 impl TokenSource for StableTokenSource {
     async fn token(&self) -> Result<AccessToken, TokenSourceError> {
-        let fetches_before = self.fetches.load(Ordering::Acquire);
-        let mut state = self.state.lock().await;
-        if let Some(cached) = &state.cached
-            && Instant::now() < cached.refresh_at
-        {
-            return Ok(cached.token.clone());
-        }
-        if self.fetches.load(Ordering::Acquire) != fetches_before
-            && let Some(failure) = &state.failure
-        {
-            return Err(TokenSourceError::new(format!(
-                "{failure} (the failure of a token fetch this call waited for)"
-            )));
-        }
-        let fetched = self.fetch_fresh(&mut state).await;
-        self.fetches.fetch_add(1, Ordering::Release);
-        let answer = match fetched {
-            Ok(answer) => answer,
-            Err(error) => {
-                state.failure = Some(error.to_string());
-                return Err(error);
-            }
-        };
-        let token = AccessToken::from(answer.access_token);
-        state.cached = Some(Cached {
-            token: token.clone(),
-            refresh_at: Instant::now() + self.fresh_for(answer.expires_in),
-        });
-        state.failure = None;
-        state.rejected = None;
-        Ok(token)
+        self.cache
+            .token(async |forcing: &mut Forcing| {
+                let answer = self.fetch_fresh(forcing).await?;
+                forcing.rejected = None;
+                Ok(Fetched {
+                    token: AccessToken::from(answer.access_token),
+                    expires_in: answer.expires_in,
+                })
+            })
+            .await
     }
 
     async fn invalidate(&self, rejected: &AccessToken) {
-        let mut state = self.state.lock().await;
-        if state.forced.as_ref() == Some(rejected) {
-            tracing::warn!(
-                "a token from a forced refresh was rejected too: the cause is likely not the token (the account, the AppSecret?); no refresh is forced for an hour"
-            );
-            state.no_force_until = Some(Instant::now() + FORCE_PAUSE);
-            state.forced = None;
-        }
-        // Another caller may have replaced it already; then there is nothing to do.
-        if state
-            .cached
-            .as_ref()
-            .is_some_and(|cached| cached.token == *rejected)
-        {
-            state.cached = None;
-            state.rejected = Some(rejected.clone());
-        }
+        self.cache
+            .invalidate(rejected, |forcing, was_cached| {
+                if forcing.forced.as_ref() == Some(rejected) {
+                    tracing::warn!(
+                        "a token from a forced refresh was rejected too: the cause is likely not the token (the account, the AppSecret?); no refresh is forced for an hour"
+                    );
+                    forcing.no_force_until = Some(Instant::now() + FORCE_PAUSE);
+                    forcing.forced = None;
+                }
+                if was_cached {
+                    forcing.rejected = Some(rejected.clone());
+                }
+            })
+            .await;
     }
 }
 
 impl ClientBuilder {
     /// Gets tokens for the account with this AppID and AppSecret from `stable_token`, cached
-    /// and refreshed [`DEFAULT_REFRESH_MARGIN`] before they expire (a [`StableTokenSource`]).
+    /// and refreshed [`DEFAULT_REFRESH_MARGIN`](crate::DEFAULT_REFRESH_MARGIN) before they expire (a [`StableTokenSource`]).
     /// The token calls use this builder's base URL, timeouts and retry policy.
     ///
     /// Only for a single process per account, or processes that all use `stable_token` (its
@@ -248,27 +188,5 @@ impl ClientBuilder {
     pub fn app_credentials(self, appid: impl Into<String>, secret: impl Into<Secret>) -> Self {
         let (appid, secret) = (appid.into(), secret.into());
         self.token_source_with(move |tokenless| StableTokenSource::new(tokenless, appid, secret))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_is_refreshed_a_margin_before_expiry_or_at_half_its_life()
-    -> Result<(), crate::BuildError> {
-        let client = Client::builder().without_token().build()?;
-        let source = StableTokenSource::new(client, "appid", "secret");
-        assert_eq!(source.fresh_for(7200), Duration::from_secs(6900));
-        assert_eq!(source.fresh_for(400), Duration::from_secs(200));
-        assert_eq!(source.fresh_for(0), Duration::ZERO);
-        assert_eq!(source.fresh_for(-5), Duration::ZERO);
-        assert_eq!(
-            source.fresh_for(i64::MAX),
-            Duration::from_secs(6900),
-            "capped at 2 hours"
-        );
-        Ok(())
     }
 }

@@ -15,6 +15,9 @@ mod errors;
 
 pub use self::errors::*;
 
+#[cfg(feature = "mass")]
+pub mod mass;
+
 #[cfg(feature = "material")]
 pub mod material;
 
@@ -22,6 +25,9 @@ pub mod material;
 pub mod subscribe;
 
 mod tokens;
+
+#[cfg(feature = "wecom")]
+pub mod wecom;
 
 #[cfg(feature = "wxacode")]
 pub mod wxacode;
@@ -56,6 +62,22 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
         crate::runtime::read_as::<
             crate::api::component::QueryAuthorizationResponse,
             crate::api::component::QueryAuthorizationError,
+        >,
+    ),
+    #[cfg(feature = "mass")]
+    (
+        "preview",
+        crate::runtime::read_as::<
+            crate::api::mass::PreviewMassMessageResponse,
+            crate::api::mass::PreviewMassMessageError,
+        >,
+    ),
+    #[cfg(feature = "mass")]
+    (
+        "sendall",
+        crate::runtime::read_as::<
+            crate::api::mass::SendMassMessageResponse,
+            crate::api::mass::SendMassMessageError,
         >,
     ),
     #[cfg(feature = "material")]
@@ -96,6 +118,22 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
         crate::runtime::read_as::<
             crate::api::subscribe::SendSubscriptionMessageResponse,
             crate::api::subscribe::SendSubscriptionMessageError,
+        >,
+    ),
+    #[cfg(feature = "wecom")]
+    (
+        "gettoken",
+        crate::runtime::read_as::<
+            crate::api::wecom::GetWecomAccessTokenResponse,
+            crate::api::wecom::GetWecomAccessTokenError,
+        >,
+    ),
+    #[cfg(feature = "wecom")]
+    (
+        "message_send",
+        crate::runtime::read_as::<
+            crate::api::wecom::SendWecomMessageResponse,
+            crate::api::wecom::SendWecomMessageError,
         >,
     ),
     #[cfg(feature = "wxopen")]

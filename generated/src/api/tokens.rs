@@ -10,4 +10,10 @@ impl crate::TokenKind {
     ///
     /// Sent in query parameter `component_access_token` unless an endpoint names another.
     pub const COMPONENT_ACCESS_TOKEN: Self = Self::declared("component_access_token");
+    /// A WeCom (企业微信) application's `access_token`, from WeCom's `gettoken` with the corp id and
+    /// the application's secret; 7200 s. Each application has its own, usable by it alone. WeCom's
+    /// endpoints take it in `access_token`, the parameter name WeChat's use for theirs.
+    ///
+    /// Sent in query parameter `access_token` unless an endpoint names another.
+    pub const WECOM_ACCESS_TOKEN: Self = Self::declared("wecom_access_token");
 }
