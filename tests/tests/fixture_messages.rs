@@ -224,7 +224,12 @@ async fn one_method_and_path_on_two_hosts_are_two_endpoints_routed_apart() {
         .build()
         .unwrap();
     let relayed = client
-        .relay_message(RelayMessageRequest::builder().content("hi").build())
+        .relay_message(
+            RelayMessageRequest::builder()
+                .content("hi")
+                .channel("c1")
+                .build(),
+        )
         .await
         .unwrap();
     assert!(relayed.relayed);
@@ -238,6 +243,15 @@ async fn one_method_and_path_on_two_hosts_are_two_endpoints_routed_apart() {
         .await
         .unwrap();
     assert_eq!(sent.msg_id, 1);
-    let relay_body = &relay.received_requests().await.unwrap()[0].body;
-    assert_eq!(String::from_utf8_lossy(relay_body), r#"{"content":"hi"}"#);
+    let relayed = &relay.received_requests().await.unwrap()[0];
+    assert_eq!(
+        String::from_utf8_lossy(&relayed.body),
+        r#"{"content":"hi"}"#
+    );
+    // A deprecated parameter still travels when set.
+    assert!(
+        relayed.url.query().unwrap_or("").contains("channel=c1"),
+        "{}",
+        relayed.url
+    );
 }

@@ -137,6 +137,9 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
             )),
         ),
     };
+    // The methods read the request's fields, deprecated ones too.
+    let allow = super::model::allow_deprecated(&e.request);
+    let deprecated = e.deprecated.as_deref().map(super::deprecated);
     let streaming = stream.map(|(answer, call)| {
         let name = format_ident!("{}_to_writer", e.method_name.trim_start_matches("r#"));
         let docs = docs::outer(&format!(
@@ -148,6 +151,8 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
         ));
         quote! {
             #docs
+            #deprecated
+            #allow
             pub async fn #name<W: crate::MediaSink + ?Sized>(
                 &self,
                 #params
@@ -163,6 +168,8 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
 
         impl crate::Client {
             #docs
+            #deprecated
+            #allow
             pub async fn #method(&self, #params) -> Result<#answer, #error> {
                 #query
                 self.#call(&OPERATION, #query_arg, #body).await

@@ -41,8 +41,14 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
             v.docs,
             wire_text(&v.value)
         ));
-        quote! { #docs #variant, }
+        let deprecated = v.deprecated.as_deref().map(super::deprecated);
+        quote! { #docs #deprecated #variant, }
     });
+    let allow = e
+        .variants
+        .iter()
+        .any(|v| v.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
     let decode_arms = e.variants.iter().map(|v| {
         let variant = to_ident(&v.rust_name);
         let pattern = value_tokens(&v.value);
@@ -84,6 +90,7 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
             #unknown,
         }
 
+        #allow
         impl From<#wire_ty> for #name {
             fn from(value: #wire_ty) -> Self {
                 #decode_match {
@@ -93,6 +100,7 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
             }
         }
 
+        #allow
         impl From<#name> for #wire_ty {
             fn from(value: #name) -> Self {
                 match value {

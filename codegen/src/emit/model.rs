@@ -190,7 +190,9 @@ fn manual_default(s: &StructDef) -> TokenStream {
             _ => quote!(#field: Default::default(),),
         }
     });
+    let allow = allow_deprecated(s);
     quote! {
+        #allow
         impl Default for #name {
             fn default() -> Self {
                 Self { #(#fields)* }

@@ -351,7 +351,20 @@ fn lower_request(
         .chain(body)
         .partition(|(_, f, _)| f.constant.is_some());
     check_wire_names(cx, e, &constant, &all);
-    for (at, field, _) in &all {
+    for (at, field, query) in &all {
+        // A flattened union spreads its keys over a JSON object; a query string or a multipart
+        // form has no object to spread them over.
+        if field.flatten && (*query || multipart) {
+            cx.error(
+                format!("{at}.flatten"),
+                if *query {
+                    "a query parameter cannot be flattened"
+                } else {
+                    "a multipart part cannot be flattened: the union goes as one JSON part"
+                },
+                "remove `flatten:`",
+            );
+        }
         if field.lenient {
             cx.error(
                 format!("{at}.lenient"),

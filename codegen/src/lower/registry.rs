@@ -549,6 +549,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Secret",
     "Some",
     "StableTokenSource",
+    "WecomTokenSource",
+    "TagLiteral",
     "String",
     "TokenKind",
     "TokenSource",

@@ -71,7 +71,7 @@ pub fn lower_union(
             cx.error(
                 format!("{at}.value"),
                 format!(
-                    "the tag is a {}, so each value must be one",
+                    "the tag is {}, so each value must be one",
                     repr_word(tag.repr)
                 ),
                 "fix the value or the tag's `repr`",
@@ -274,9 +274,9 @@ fn tag_value(value: &Value, repr: TagRepr) -> Option<TagValue> {
 
 fn repr_word(repr: TagRepr) -> &'static str {
     match repr {
-        TagRepr::String => "string",
-        TagRepr::Integer => "integer",
-        TagRepr::Boolean => "boolean",
+        TagRepr::String => "a string",
+        TagRepr::Integer => "an integer",
+        TagRepr::Boolean => "a boolean",
     }
 }
 

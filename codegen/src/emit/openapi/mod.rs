@@ -283,13 +283,14 @@ impl Cx<'_> {
                 if let (Value::Object(map), Some(default)) = (&mut schema, self.default_value(f)) {
                     map.insert("default".into(), default);
                 }
-                json!({
-                    "name": f.wire_name,
-                    "in": "query",
-                    "required": f.presence == Presence::Required,
-                    "description": f.docs,
-                    "schema": schema,
-                })
+                let mut parameter = Map::new();
+                parameter.insert("name".into(), json!(f.wire_name));
+                parameter.insert("in".into(), json!("query"));
+                parameter.insert("required".into(), json!(f.presence == Presence::Required));
+                parameter.insert("description".into(), json!(f.docs));
+                parameter.insert("schema".into(), schema);
+                deprecate(&mut parameter, f.deprecated.as_deref());
+                Value::Object(parameter)
             })
             .collect();
         parameters.extend(e.constants.iter().filter(|c| c.in_query).map(|c| {

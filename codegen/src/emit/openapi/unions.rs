@@ -18,11 +18,7 @@ pub fn union_schema(u: &UnionDef) -> Value {
                 (Some(crate::ir::TypeRef::Named { rust_name, .. }), UnionStyle::Inline) => {
                     let tag_only =
                         json!({"type": "object", "properties": properties, "required": required});
-                    return json!({
-                        "title": v.rust_name,
-                        "description": v.docs,
-                        "allOf": [reference(rust_name), tag_only],
-                    });
+                    json!({"allOf": [reference(rust_name), tag_only]})
                 }
                 (Some(crate::ir::TypeRef::Named { rust_name, .. }), UnionStyle::Sibling) => {
                     let key = v.field.clone().unwrap_or_default();

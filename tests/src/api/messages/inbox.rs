@@ -151,6 +151,7 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[deprecated(note = "Use `send` and the events instead.")]
     pub async fn read_inbox(
         &self,
     ) -> Result<ReadInboxResponse, crate::Error<ReadInboxError>> {
@@ -287,11 +288,13 @@ pub enum Priority {
     /// Normal. (wire value `1`)
     Normal,
     /// An old level. (wire value `2`)
+    #[deprecated(note = "Use Normal.")]
     Old,
     /// A value the spec does not document, kept as received.
     Unknown(i64),
 }
 
+#[allow(deprecated)]
 impl From<i64> for Priority {
     fn from(value: i64) -> Self {
         match value {
@@ -302,6 +305,7 @@ impl From<i64> for Priority {
     }
 }
 
+#[allow(deprecated)]
 impl From<Priority> for i64 {
     fn from(value: Priority) -> Self {
         match value {

@@ -8,6 +8,10 @@
 /// The request of [`Client::relay_message`](crate::Client::relay_message).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RelayMessageRequest {
+    /// The relay channel.
+    #[deprecated(note = "The relay has one channel since 2025.")]
+    #[serde(skip)]
+    pub channel: Option<String>,
     /// The text to relay.
     pub content: String,
 }
@@ -57,6 +61,7 @@ impl RelayMessageRequest {
     /// Starts building the request. Set `content`, then call `build()`; the optional fields start at their defaults.
     pub fn builder() -> RelayMessageRequestBuilder<crate::Missing> {
         RelayMessageRequestBuilder {
+            channel: None,
             content: crate::Missing,
         }
     }
@@ -73,25 +78,35 @@ impl RelayMessageRequest {
 #[derive(Debug, Clone)]
 #[must_use = "call `build()` to get the request"]
 pub struct RelayMessageRequestBuilder<Content> {
+    channel: Option<String>,
     content: Content,
 }
 
 impl<Content> RelayMessageRequestBuilder<Content> {
+    /// The relay channel.
+    #[deprecated(note = "The relay has one channel since 2025.")]
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
     /// The text to relay.
     pub fn content(
         self,
         content: impl Into<String>,
     ) -> RelayMessageRequestBuilder<String> {
         RelayMessageRequestBuilder {
+            channel: self.channel,
             content: content.into(),
         }
     }
 }
 
+#[allow(deprecated)]
 impl RelayMessageRequestBuilder<String> {
     /// The request, with every required field set.
     pub fn build(self) -> RelayMessageRequest {
         RelayMessageRequest {
+            channel: self.channel,
             content: self.content,
         }
     }
@@ -196,11 +211,16 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[allow(deprecated)]
     pub async fn relay_message(
         &self,
         request: RelayMessageRequest,
     ) -> Result<RelayMessageResponse, crate::Error<RelayMessageError>> {
-        self.call(&OPERATION, &[], crate::runtime::Body::json(&request)).await
+        let mut query: Vec<(&'static str, String)> = Vec::new();
+        if let Some(value) = &request.channel {
+            query.push(("channel", value.to_string()));
+        }
+        self.call(&OPERATION, &query, crate::runtime::Body::json(&request)).await
     }
 }
 

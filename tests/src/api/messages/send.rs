@@ -234,6 +234,7 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[allow(deprecated)]
     pub async fn send_message(
         &self,
         request: SendMessageRequest,
