@@ -50,10 +50,42 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     ),
     #[cfg(feature = "component")]
     (
+        "api_authorizer_token",
+        crate::runtime::read_as::<
+            crate::api::component::RefreshAuthorizerTokenResponse,
+            crate::api::component::RefreshAuthorizerTokenError,
+        >,
+    ),
+    #[cfg(feature = "component")]
+    (
+        "api_component_token",
+        crate::runtime::read_as::<
+            crate::api::component::GetComponentAccessTokenResponse,
+            crate::api::component::GetComponentAccessTokenError,
+        >,
+    ),
+    #[cfg(feature = "component")]
+    (
         "api_create_preauthcode",
         crate::runtime::read_as::<
             crate::api::component::CreatePreAuthCodeResponse,
             crate::api::component::CreatePreAuthCodeError,
+        >,
+    ),
+    #[cfg(feature = "component")]
+    (
+        "api_get_authorizer_info",
+        crate::runtime::read_as::<
+            crate::api::component::GetAuthorizerInfoResponse,
+            crate::api::component::GetAuthorizerInfoError,
+        >,
+    ),
+    #[cfg(feature = "component")]
+    (
+        "api_get_authorizer_list",
+        crate::runtime::read_as::<
+            crate::api::component::ListAuthorizersResponse,
+            crate::api::component::ListAuthorizersError,
         >,
     ),
     #[cfg(feature = "component")]

@@ -5,9 +5,25 @@
 //!
 //! Compiled with the cargo feature `component`, on by default.
 
+mod api_authorizer_token;
+
+pub use self::api_authorizer_token::*;
+
+mod api_component_token;
+
+pub use self::api_component_token::*;
+
 mod api_create_preauthcode;
 
 pub use self::api_create_preauthcode::*;
+
+mod api_get_authorizer_info;
+
+pub use self::api_get_authorizer_info::*;
+
+mod api_get_authorizer_list;
+
+pub use self::api_get_authorizer_list::*;
 
 mod api_query_auth;
 
