@@ -46,10 +46,13 @@ mod runtime;
 // `gettoken` of `wecom`.
 #[cfg(feature = "base")]
 mod stable_token_source;
-#[cfg(any(feature = "base", feature = "wecom"))]
+#[cfg(any(feature = "base", feature = "wecom", feature = "platform"))]
 mod token_cache;
 #[cfg(feature = "wecom")]
 mod wecom_token_source;
+// Third-party platforms: the ticket push, the component and authorizer tokens, their stores.
+#[cfg(feature = "platform")]
+pub mod platform;
 
 pub use api::*;
 
@@ -67,7 +70,7 @@ pub use runtime::{
 };
 #[cfg(feature = "base")]
 pub use stable_token_source::StableTokenSource;
-#[cfg(any(feature = "base", feature = "wecom"))]
+#[cfg(any(feature = "base", feature = "wecom", feature = "platform"))]
 pub use token_cache::DEFAULT_REFRESH_MARGIN;
 #[cfg(feature = "wecom")]
 pub use wecom_token_source::WecomTokenSource;

@@ -20,12 +20,15 @@ const MAX_LIFETIME_S: u64 = 7200;
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// A token as a fetch returns it.
+#[cfg_attr(not(any(feature = "base", feature = "wecom")), allow(dead_code))]
 pub(crate) struct Fetched {
     pub(crate) token: AccessToken,
     /// Seconds, as the endpoint says.
     pub(crate) expires_in: i64,
 }
 
+// With only the `platform` feature, the built-in sources that use it are not compiled.
+#[cfg_attr(not(any(feature = "base", feature = "wecom")), allow(dead_code))]
 #[derive(Debug)]
 pub(crate) struct TokenCache<E> {
     refresh_margin: Duration,
@@ -51,6 +54,7 @@ struct Cached {
     refresh_at: Instant,
 }
 
+#[cfg_attr(not(any(feature = "base", feature = "wecom")), allow(dead_code))]
 impl<E: Default> TokenCache<E> {
     pub(crate) fn new() -> Self {
         Self {
@@ -118,6 +122,7 @@ impl<E: Default> TokenCache<E> {
     }
 }
 
+#[cfg_attr(not(any(feature = "base", feature = "wecom")), allow(dead_code))]
 /// How long a token that lives `expires_in` seconds is served from the cache: until `margin`
 /// before it expires, or half its life when that is shorter than twice the margin (so a
 /// short-lived token is not fetched again on every call).

@@ -9,52 +9,15 @@ use std::process::{Command, Output};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "../../tests/tests/example_binary/mod.rs"]
+mod example_binary;
+
+use example_binary::example_binary;
+
 const EXAMPLE: &str = "linked_mini_programs";
 /// The corrected official example response, shared with the cross-crate tests.
 const DOC_EXAMPLE: &str =
     include_str!("../../tests/tests/data/wxamplinkget.doc-example.response.json");
-
-/// The example's binary, built now so that it is never stale. `cargo test --workspace --no-run`
-/// builds what the running `cargo test --workspace` built, so then it is a no-op.
-fn example_binary(example: &str) -> PathBuf {
-    static BUILT: std::sync::Once = std::sync::Once::new();
-    BUILT.call_once(|| {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["test", "-q", "--workspace", "--no-run"]);
-        // Same profile as the running tests (a `--target` run is not supported: the examples
-        // would be looked for in the wrong folder).
-        if !cfg!(debug_assertions) {
-            cargo.arg("--release");
-        }
-        // The variables cargo sets for this test would reach build scripts that watch them
-        // (ring's watches CARGO_MANIFEST_DIR) and rebuild half the dependency tree.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            if [
-                "CARGO_MANIFEST_",
-                "CARGO_PKG_",
-                "CARGO_CRATE_",
-                "CARGO_BIN_",
-                "CARGO_TARGET_TMPDIR",
-            ]
-            .iter()
-            .any(|prefix| name.starts_with(prefix))
-            {
-                cargo.env_remove(&*name);
-            }
-        }
-        assert!(
-            cargo.status().unwrap().success(),
-            "cannot build the example"
-        );
-    });
-    // This test runs from `target/<profile>/deps/`; examples are in `target/<profile>/examples/`.
-    let test_binary = std::env::current_exe().unwrap();
-    let profile_dir = test_binary.parent().and_then(|d| d.parent()).unwrap();
-    profile_dir
-        .join("examples")
-        .join(format!("{example}{}", std::env::consts::EXE_SUFFIX))
-}
 
 fn run(base_url: &str, env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(example_binary(EXAMPLE));

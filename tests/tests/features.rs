@@ -1,5 +1,6 @@
 //! Each group of specs is a cargo feature of the generated crate: the crate builds, without a
-//! warning, with its default features, with no group, and with each group alone.
+//! warning, with its default features, with no group, with each group alone, and with the
+//! third-party platform (`platform`, `redis`) and nothing else.
 //!
 //! The groups come from the specs through the generator, so a new group folder is checked
 //! without touching this test. Each build is a nested `cargo check` of the generated crate only
@@ -79,6 +80,9 @@ fn the_generated_crate_builds_with_any_choice_of_groups() {
     for group in &groups {
         assert_clean(&["--no-default-features", "--features", group]);
     }
+    // The hand-written features: a platform with no other group, and its Redis store.
+    assert_clean(&["--no-default-features", "--features", "platform"]);
+    assert_clean(&["--no-default-features", "--features", "redis"]);
 }
 
 #[test]

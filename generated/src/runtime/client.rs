@@ -89,6 +89,24 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// A client like this one (same HTTP pool, routes, timeouts, retry policy and failover
+    /// state) whose tokens of `kind` come from `source`; its other kinds are unchanged. What a
+    /// third-party platform hands out per authorizer.
+    pub fn with_token_source(&self, kind: TokenKind, source: impl TokenSource) -> Client {
+        let source: Arc<dyn DynTokenSource> = Arc::new(source);
+        let tokens = self
+            .tokens
+            .iter()
+            .filter(|(other, _)| *other != kind)
+            .cloned()
+            .chain(std::iter::once((kind, source)))
+            .collect();
+        Client {
+            transport: Arc::clone(&self.transport),
+            tokens: Arc::new(tokens),
+        }
+    }
+
     /// The source of tokens of `kind`, if the client has one.
     pub(super) fn token_source(&self, kind: TokenKind) -> Option<&Arc<dyn DynTokenSource>> {
         self.tokens
