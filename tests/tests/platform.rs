@@ -37,14 +37,23 @@ fn builder(wechat: &WeChat) -> wechat_api_client::platform::PlatformBuilder {
         )
 }
 
-/// A push as WeChat sends it: the message encrypted and signed with the platform's settings.
+fn now() -> u64 {
+    wechat_api_client::platform::store::unix_now()
+}
+
+/// A push as WeChat sends it now: the message encrypted and signed with the platform's settings.
 fn push(message: &str) -> (PushQuery, Vec<u8>) {
+    push_at(message, now())
+}
+
+fn push_at(message: &str, timestamp: u64) -> (PushQuery, Vec<u8>) {
     let crypto = MessageCrypto::new(TOKEN, AES_KEY, APPID).unwrap();
     let encrypted = crypto.encrypt(message);
+    let timestamp = timestamp.to_string();
     let query = PushQuery {
-        timestamp: "1700000000".into(),
+        msg_signature: crypto.signature(&timestamp, "42", &encrypted),
+        timestamp,
         nonce: "42".into(),
-        msg_signature: crypto.signature("1700000000", "42", &encrypted),
     };
     let body = format!(
         "<xml><AppId><![CDATA[{APPID}]]></AppId><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
@@ -52,10 +61,15 @@ fn push(message: &str) -> (PushQuery, Vec<u8>) {
     (query, body.into_bytes())
 }
 
+/// A ticket made `created_at` (Unix seconds).
+fn ticket_message(ticket: &str, created_at: u64) -> String {
+    format!(
+        "<xml><AppId><![CDATA[{APPID}]]></AppId><CreateTime>{created_at}</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[{ticket}]]></ComponentVerifyTicket></xml>"
+    )
+}
+
 fn ticket_push() -> (PushQuery, Vec<u8>) {
-    push(&format!(
-        "<xml><AppId><![CDATA[{APPID}]]></AppId><CreateTime>1700000000</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[ticket-1]]></ComponentVerifyTicket></xml>"
-    ))
+    push(&ticket_message("ticket-1", now()))
 }
 
 #[tokio::test]
@@ -168,6 +182,19 @@ impl TokenStore for Recording {
         let at = self.clock.fetch_add(1, Ordering::SeqCst);
         self.writes.lock().unwrap().push((at, key.to_owned()));
         Ok(())
+    }
+    async fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> Result<bool, wechat_api_client::platform::StoreError> {
+        let set = self.inner.put_if(key, expected, value).await?;
+        if set {
+            let at = self.clock.fetch_add(1, Ordering::SeqCst);
+            self.writes.lock().unwrap().push((at, key.to_owned()));
+        }
+        Ok(set)
     }
     async fn delete(&self, key: &str) -> Result<(), wechat_api_client::platform::StoreError> {
         self.inner.delete(key).await
@@ -507,4 +534,230 @@ async fn no_ticket_token_or_refresh_token_is_logged() {
     for secret in ["ticket-1", "ct-1", "rt-wx_a", "at-wx_a", "push-token"] {
         assert!(!shown.contains(secret), "`{secret}` shown:\n{shown}");
     }
+}
+
+/// A platform whose store already holds the ticket and `wx_a`'s refresh token.
+async fn ready(wechat: &WeChat, store: Arc<impl TokenStore>) -> Platform {
+    let platform = builder(wechat).store(Arc::clone(&store)).build().unwrap();
+    platform.store_ticket("ticket-1").await.unwrap();
+    wechat.authorize("wx_a", "rt-wx_a-0");
+    store
+        .put(
+            &format!("wechat:{APPID}:authorizer:wx_a:refresh_token"),
+            &Stored::lasting("rt-wx_a-0"),
+        )
+        .await
+        .unwrap();
+    platform
+}
+
+#[tokio::test]
+async fn two_instances_on_one_store_refresh_a_token_once() {
+    let wechat = WeChat::start().await;
+    let store = Arc::new(MemoryStore::new());
+    let first = ready(&wechat, Arc::clone(&store)).await;
+    // A second instance: its own caches and turns, the same store (and so the same leases).
+    let second = builder(&wechat).store(Arc::clone(&store)).build().unwrap();
+    *wechat.hold_next_refresh.lock().unwrap() = Some(Duration::from_millis(300));
+    let calls: Vec<_> = (0..10)
+        .map(|n| {
+            let account = if n % 2 == 0 { &first } else { &second }.authorizer("wx_a");
+            tokio::spawn(async move { account.get_linked_mini_programs().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(requests_to(&wechat.server, AUTHORIZER_TOKEN).await.len(), 1);
+    assert_eq!(wechat.linked_tokens().await, vec!["at-wx_a-1"; 10]);
+}
+
+#[tokio::test]
+async fn a_caller_that_gives_up_mid_refresh_loses_no_refresh_token() {
+    let wechat = WeChat::start().await;
+    let store = Arc::new(MemoryStore::new());
+    let platform = ready(&wechat, Arc::clone(&store)).await;
+    *wechat.hold_next_refresh.lock().unwrap() = Some(Duration::from_millis(400));
+    let account = platform.authorizer("wx_a");
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(100),
+        account.get_linked_mini_programs(),
+    )
+    .await;
+    assert!(gave_up.is_err(), "the call was cut short");
+    // WeChat rotated the refresh token when it answered; the store has the new one anyway.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let key = format!("wechat:{APPID}:authorizer:wx_a:refresh_token");
+    assert_eq!(
+        store
+            .get(&key)
+            .await
+            .unwrap()
+            .unwrap()
+            .value
+            .expose_secret(),
+        "rt-wx_a-1"
+    );
+    assert_eq!(wechat.refresh_tokens.lock().unwrap()["wx_a"], "rt-wx_a-1");
+}
+
+/// A store that never lets a lease be extended: a holder that lost its lease.
+struct LeaseLost(MemoryStore);
+
+impl TokenStore for LeaseLost {
+    async fn get(
+        &self,
+        key: &str,
+    ) -> Result<Option<Stored>, wechat_api_client::platform::StoreError> {
+        self.0.get(key).await
+    }
+    async fn put(
+        &self,
+        key: &str,
+        value: &Stored,
+    ) -> Result<(), wechat_api_client::platform::StoreError> {
+        self.0.put(key, value).await
+    }
+    async fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> Result<bool, wechat_api_client::platform::StoreError> {
+        self.0.put_if(key, expected, value).await
+    }
+    async fn delete(&self, key: &str) -> Result<(), wechat_api_client::platform::StoreError> {
+        self.0.delete(key).await
+    }
+    async fn delete_if(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<(), wechat_api_client::platform::StoreError> {
+        self.0.delete_if(key, value).await
+    }
+    async fn keys(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<String>, wechat_api_client::platform::StoreError> {
+        self.0.keys(prefix).await
+    }
+    async fn try_lock(
+        &self,
+        name: &str,
+        owner: &str,
+        ttl: Duration,
+    ) -> Result<bool, wechat_api_client::platform::StoreError> {
+        self.0.try_lock(name, owner, ttl).await
+    }
+    async fn extend_lock(
+        &self,
+        _: &str,
+        _: &str,
+        _: Duration,
+    ) -> Result<bool, wechat_api_client::platform::StoreError> {
+        Ok(false)
+    }
+    async fn unlock(
+        &self,
+        name: &str,
+        owner: &str,
+    ) -> Result<(), wechat_api_client::platform::StoreError> {
+        self.0.unlock(name, owner).await
+    }
+}
+
+#[tokio::test]
+async fn a_holder_that_lost_its_lease_stores_its_refresh_token_but_not_its_access_token() {
+    let wechat = WeChat::start().await;
+    let store = Arc::new(LeaseLost(MemoryStore::new()));
+    let platform = ready(&wechat, Arc::clone(&store)).await;
+    platform
+        .authorizer("wx_a")
+        .get_linked_mini_programs()
+        .await
+        .unwrap();
+    assert_eq!(wechat.linked_tokens().await, ["at-wx_a-1"]);
+    let refresh = store
+        .get(&format!("wechat:{APPID}:authorizer:wx_a:refresh_token"))
+        .await
+        .unwrap();
+    assert_eq!(refresh.unwrap().value.expose_secret(), "rt-wx_a-1");
+    let access = store
+        .get(&format!("wechat:{APPID}:authorizer:wx_a:access_token"))
+        .await
+        .unwrap();
+    assert_eq!(access, None, "another instance may hold a newer one");
+}
+
+#[tokio::test]
+async fn a_short_lived_token_is_refreshed_at_half_its_life_not_on_every_call() {
+    let wechat = WeChat::start().await;
+    *wechat.expires_in.lock().unwrap() = 60;
+    let platform = ready(&wechat, Arc::new(MemoryStore::new())).await;
+    let account = platform.authorizer("wx_a");
+    for _ in 0..3 {
+        account.get_linked_mini_programs().await.unwrap();
+    }
+    assert_eq!(requests_to(&wechat.server, AUTHORIZER_TOKEN).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_account_in_no_list_is_not_looked_up_on_every_call() {
+    let wechat = WeChat::start().await;
+    let platform = ready(&wechat, Arc::new(MemoryStore::new())).await;
+    for _ in 0..3 {
+        let error = platform
+            .authorizer("wx_unknown")
+            .get_linked_mini_programs()
+            .await
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("must authorize the platform again"),
+            "{error}"
+        );
+    }
+    assert_eq!(requests_to(&wechat.server, LIST).await.len(), 1);
+}
+
+#[tokio::test]
+async fn lease_settings_that_cannot_work_are_refused() {
+    let wechat = WeChat::start().await;
+    let zero = LeaseSettings {
+        ttl: Duration::ZERO,
+        ..LeaseSettings::default()
+    };
+    let error = builder(&wechat)
+        .store(MemoryStore::new())
+        .lease(zero)
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("ttl"), "{error}");
+}
+
+#[tokio::test]
+async fn replayed_pushes_and_older_tickets_change_nothing() {
+    let wechat = WeChat::start().await;
+    let store = Arc::new(MemoryStore::new());
+    let platform = builder(&wechat).store(Arc::clone(&store)).build().unwrap();
+    // A push sent two hours ago is refused.
+    let (query, body) = push_at(&ticket_message("ticket-old", now()), now() - 7200);
+    let error = platform.handle_push(&query, &body).await.unwrap_err();
+    assert!(matches!(error, PushError::Stale { .. }), "{error:?}");
+    // A ticket made after the one that arrives late stays.
+    let (query, body) = push(&ticket_message("ticket-new", now()));
+    platform.handle_push(&query, &body).await.unwrap();
+    let (query, body) = push(&ticket_message("ticket-older", now() - 600));
+    platform.handle_push(&query, &body).await.unwrap();
+    let ticket = store
+        .get(&format!("wechat:{APPID}:ticket"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ticket.value.expose_secret(), "ticket-new");
+    // The events' Debug output shows no ticket.
+    let event = platform.handle_push(&query, &body).await.unwrap();
+    assert!(!format!("{event:?}").contains("ticket-older"), "{event:?}");
 }

@@ -30,6 +30,7 @@ async fn behaves_like_a_store(store: &impl TokenStore, label: &str) {
     let expired = Stored {
         value: "old".into(),
         expires_at: Some(unix_now() - 1),
+        refresh_at: None,
     };
     store.put("k:c", &expired).await.unwrap();
     assert_eq!(store.get("k:c").await.unwrap(), None, "{label}");
@@ -50,6 +51,41 @@ async fn behaves_like_a_store(store: &impl TokenStore, label: &str) {
     assert_eq!(store.get("k:b").await.unwrap(), None, "{label}");
     store.delete("k:a").await.unwrap();
     assert_eq!(store.get("k:a").await.unwrap(), None, "{label}");
+
+    // Compare-and-set: onto nothing, then only over the value expected.
+    let first = Stored::lasting("r1");
+    assert!(
+        store.put_if("k:cas", None, &first).await.unwrap(),
+        "{label}"
+    );
+    assert!(
+        !store.put_if("k:cas", None, &first).await.unwrap(),
+        "{label}"
+    );
+    let second = Stored::lasting("r2");
+    assert!(
+        !store.put_if("k:cas", Some("r0"), &second).await.unwrap(),
+        "{label}"
+    );
+    assert_eq!(
+        store.get("k:cas").await.unwrap(),
+        Some(first.clone()),
+        "{label}"
+    );
+    assert!(
+        store.put_if("k:cas", Some("r1"), &second).await.unwrap(),
+        "{label}"
+    );
+    assert_eq!(store.get("k:cas").await.unwrap(), Some(second), "{label}");
+    // An expired value counts as none.
+    assert!(store.put_if("k:c", None, &first).await.unwrap(), "{label}");
+    store.delete("k:cas").await.unwrap();
+    store.delete("k:c").await.unwrap();
+    // What a token needs: its refresh time survives the store.
+    let token = Stored::expiring("t", Duration::from_secs(60)).refreshed_at(unix_now() + 30);
+    store.put("k:t", &token).await.unwrap();
+    assert_eq!(store.get("k:t").await.unwrap(), Some(token), "{label}");
+    store.delete("k:t").await.unwrap();
 
     // Leases: one owner at a time; only the owner extends or releases.
     let ttl = Duration::from_millis(300);

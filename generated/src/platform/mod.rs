@@ -53,6 +53,10 @@ pub const DEFAULT_STORE_PATH: &str = "wechat-platform.redb";
 /// How long a ticket is kept: WeChat's are valid 12 hours.
 const TICKET_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
+/// How far a push's `timestamp` may be from now before [`Platform::handle_push`] refuses it as
+/// a replay, unless [`PlatformBuilder::max_push_age`] says otherwise.
+pub const DEFAULT_MAX_PUSH_AGE: Duration = Duration::from_secs(3600);
+
 /// What a platform's own operations (authorization, recovery) can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -72,6 +76,13 @@ pub enum PlatformError {
     /// `api_authorizer_token` failed.
     #[error("cannot refresh the authorizer's token: {0}")]
     RefreshToken(#[source] Error<RefreshAuthorizerTokenError>),
+    /// No `component_verify_ticket` is stored yet: WeChat pushes one every 10 minutes to the
+    /// authorization event URL, which must hand it to [`Platform::handle_push`] (or
+    /// [`Platform::store_ticket`]).
+    #[error(
+        "no component_verify_ticket is stored yet: WeChat pushes one every 10 minutes to the authorization event URL; give the pushes to Platform::handle_push"
+    )]
+    NoTicket,
     /// The account has no refresh token anywhere: not stored, and not in
     /// `api_get_authorizer_list`. It must authorize the platform again.
     #[error("no refresh token for {authorizer_appid}: it must authorize the platform again")]
@@ -97,6 +108,9 @@ pub enum PlatformBuildError {
     /// The default store cannot be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The [`LeaseSettings`] cannot work.
+    #[error("{0}")]
+    InvalidLease(String),
 }
 
 /// Which accounts the authorization page offers (`auth_type`).
@@ -134,6 +148,7 @@ pub struct PlatformBuilder {
     client: ClientBuilder,
     lease: LeaseSettings,
     refresh_margin: Duration,
+    max_push_age: Duration,
 }
 
 impl std::fmt::Debug for PlatformBuilder {
@@ -205,8 +220,19 @@ impl PlatformBuilder {
         self
     }
 
+    /// Refuse a push whose `timestamp` is further than this from now (a replay);
+    /// [`DEFAULT_MAX_PUSH_AGE`] unless set.
+    #[must_use]
+    pub fn max_push_age(mut self, age: Duration) -> Self {
+        self.max_push_age = age;
+        self
+    }
+
     /// Opens the store (the default file, unless one was given) and builds the platform.
     pub fn build(self) -> Result<Platform, PlatformBuildError> {
+        if let Some(problem) = self.lease.problem() {
+            return Err(PlatformBuildError::InvalidLease(problem));
+        }
         let store = match self.store {
             Some(store) => store,
             None => Arc::new(FileStore::open(&self.store_path)?),
@@ -216,6 +242,7 @@ impl PlatformBuilder {
             component_appid: self.component_appid,
             component_secret: self.component_secret,
             leases: Leases::new(store, self.lease, self.refresh_margin),
+            not_authorized: std::sync::Mutex::default(),
         });
         let for_source = Arc::clone(&shared);
         let component = self
@@ -233,6 +260,7 @@ impl PlatformBuilder {
                 shared,
                 component,
                 crypto: self.crypto,
+                max_push_age: self.max_push_age,
             }),
         })
     }
@@ -251,6 +279,7 @@ struct Inner {
     /// Calls the platform's own endpoints with the `component_access_token`.
     component: Client,
     crypto: Option<MessageCrypto>,
+    max_push_age: Duration,
 }
 
 impl Platform {
@@ -268,6 +297,7 @@ impl Platform {
             client: Client::builder(),
             lease: LeaseSettings::default(),
             refresh_margin: crate::DEFAULT_REFRESH_MARGIN,
+            max_push_age: DEFAULT_MAX_PUSH_AGE,
         }
     }
 
@@ -328,16 +358,23 @@ impl Platform {
         body: &[u8],
     ) -> Result<PlatformEvent, PushError> {
         let Some(crypto) = &self.inner.crypto else {
-            return Err(PushError::Envelope(
-                "the platform has no push crypto: give PlatformBuilder::push_crypto the token and EncodingAESKey"
-                    .into(),
-            ));
+            return Err(PushError::NoCrypto);
         };
         let message = push::open_push(crypto, query, body)?;
+        let sent_at: u64 = query.timestamp.trim().parse().unwrap_or(0);
+        if sent_at.abs_diff(store::unix_now()) > self.inner.max_push_age.as_secs() {
+            return Err(PushError::Stale {
+                timestamp: query.timestamp.clone(),
+            });
+        }
         let event = push::parse_event(&message)?;
         match &event {
-            PlatformEvent::VerifyTicket { ticket, .. } => {
-                self.store_ticket(ticket.clone()).await?;
+            PlatformEvent::VerifyTicket {
+                ticket,
+                create_time,
+            } => {
+                self.store_ticket_made_at(ticket.clone(), *create_time)
+                    .await?;
             }
             PlatformEvent::Unauthorized {
                 authorizer_appid, ..
@@ -349,15 +386,35 @@ impl Platform {
         Ok(event)
     }
 
-    /// Stores a `component_verify_ticket` received some other way.
+    /// Stores a `component_verify_ticket` received some other way, as made now.
     pub async fn store_ticket(&self, ticket: impl Into<Secret>) -> Result<(), StoreError> {
+        let now = i64::try_from(store::unix_now()).unwrap_or(i64::MAX);
+        self.store_ticket_made_at(ticket.into(), now).await
+    }
+
+    /// Stores a ticket made at `create_time` (Unix seconds) for 12 hours from then, unless the
+    /// stored one is newer: a late or replayed push does not replace a newer ticket.
+    async fn store_ticket_made_at(
+        &self,
+        ticket: Secret,
+        create_time: i64,
+    ) -> Result<(), StoreError> {
         let shared = &self.inner.shared;
-        let stored = Stored::expiring(ticket, TICKET_LIFETIME);
-        shared
-            .leases
-            .store
-            .put(&shared.keys.ticket(), &stored)
-            .await
+        let key = shared.keys.ticket();
+        let made = u64::try_from(create_time).unwrap_or(0);
+        let expires_at = made.saturating_add(TICKET_LIFETIME.as_secs());
+        if let Some(current) = shared.leases.store.get(&key).await?
+            && current.expires_at.is_some_and(|at| at > expires_at)
+        {
+            tracing::info!("a ticket older than the stored one arrived; keeping the stored one");
+            return Ok(());
+        }
+        let stored = Stored {
+            value: ticket,
+            expires_at: Some(expires_at),
+            refresh_at: None,
+        };
+        shared.leases.store.put(&key, &stored).await
     }
 
     /// Forgets an account: its refresh token and access token (after `unauthorized`).
@@ -441,19 +498,20 @@ impl Platform {
             )
             .await?;
         if let (Some(token), Some(expires_in)) = (&info.authorizer_access_token, info.expires_in) {
-            let lifetime = Duration::from_secs(u64::try_from(expires_in).unwrap_or(0));
             let key = shared.keys.authorizer_token(&info.authorizer_appid);
             shared.leases.forget(&key);
+            let token = crate::AccessToken::new(token.expose_secret());
             store
-                .put(&key, &Stored::expiring(token.clone(), lifetime))
+                .put(&key, &shared.leases.stored_form(&token, expires_in))
                 .await?;
         }
         Ok(info)
     }
 
-    /// Stores the current refresh token of every account in `api_get_authorizer_list`: the
-    /// recovery after a store was lost. Returns how many were stored. The list's quota is
-    /// limited; the authorizer clients already recover a single missing or invalid token.
+    /// Stores the current refresh token of every account in `api_get_authorizer_list` that has
+    /// none stored: the recovery after a store was lost. Returns how many were stored. A stored
+    /// token is left alone (it may be newer than the list's); the authorizer clients recover
+    /// one that WeChat calls invalid. The list's quota is limited.
     pub async fn recover_refresh_tokens(&self) -> Result<usize, PlatformError> {
         let shared = &self.inner.shared;
         let mut found = Vec::new();
@@ -462,16 +520,14 @@ impl Platform {
             true
         })
         .await?;
+        let mut stored = 0;
         for (appid, token) in &found {
-            shared
-                .leases
-                .store
-                .put(
-                    &shared.keys.refresh_token(appid),
-                    &Stored::lasting(token.clone()),
-                )
-                .await?;
+            let key = shared.keys.refresh_token(appid);
+            let lasting = Stored::lasting(token.clone());
+            if shared.leases.store.put_if(&key, None, &lasting).await? {
+                stored += 1;
+            }
         }
-        Ok(found.len())
+        Ok(stored)
     }
 }

@@ -79,14 +79,25 @@ pub enum PushError {
     /// The decrypted message is not an event's XML, or lacks a field its `InfoType` needs.
     #[error("the push's message is not a platform event: {0}")]
     Event(String),
+    /// The platform was built without [`push_crypto`](super::PlatformBuilder::push_crypto).
+    #[error(
+        "the platform has no push crypto: give PlatformBuilder::push_crypto the token and EncodingAESKey"
+    )]
+    NoCrypto,
+    /// The push's `timestamp` is too far from now: a replay, or a clock far off.
+    #[error("the push's timestamp {timestamp:?} is too far from now (a replay?)")]
+    Stale {
+        /// The `timestamp` it came with.
+        timestamp: String,
+    },
     /// The event was read, but storing what it carries failed: answer with an error status so
     /// that WeChat pushes it again.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// An event WeChat pushes to a platform.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An event WeChat pushes to a platform. Its `Debug` shows no ticket, code or other XML.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PlatformEvent {
     /// `component_verify_ticket`: pushed every 10 minutes, valid 12 hours; what the platform's
@@ -116,6 +127,35 @@ pub enum PlatformEvent {
         /// The whole message.
         xml: String,
     },
+}
+
+impl std::fmt::Debug for PlatformEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::VerifyTicket { create_time, .. } => f
+                .debug_struct("VerifyTicket")
+                .field("create_time", create_time)
+                .finish_non_exhaustive(),
+            Self::Authorized(change) => f.debug_tuple("Authorized").field(change).finish(),
+            Self::UpdateAuthorized(change) => {
+                f.debug_tuple("UpdateAuthorized").field(change).finish()
+            }
+            Self::Unauthorized {
+                authorizer_appid,
+                create_time,
+            } => f
+                .debug_struct("Unauthorized")
+                .field("authorizer_appid", authorizer_appid)
+                .field("create_time", create_time)
+                .finish(),
+            // Another event's XML may carry codes: only its kind and size are shown.
+            Self::Other { info_type, xml } => f
+                .debug_struct("Other")
+                .field("info_type", info_type)
+                .field("xml_bytes", &xml.len())
+                .finish(),
+        }
+    }
 }
 
 /// An authorization or a change of one.
@@ -242,7 +282,8 @@ pub fn parse_event(xml: &str) -> Result<PlatformEvent, PushError> {
 
 /// WeChat's XML has no document type; one can only be an attempt at entity tricks.
 fn reject_doctype(xml: &str) -> Result<(), String> {
-    if xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY") {
+    let upper = xml.to_ascii_uppercase();
+    if upper.contains("<!DOCTYPE") || upper.contains("<!ENTITY") {
         Err("a document type or entity declaration, which WeChat never sends".into())
     } else {
         Ok(())

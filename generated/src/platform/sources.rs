@@ -10,10 +10,21 @@ use crate::component::{
     RefreshAuthorizerTokenRequest,
 };
 use crate::{AccessToken, Client, Error, Secret, TokenSource, TokenSourceError};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The most accounts `api_get_authorizer_list` returns a page.
 const LIST_PAGE: i64 = 500;
+/// How long an account found in no list is not looked up again: the list's quota is limited,
+/// and an appid from a user's input must not spend it on every call.
+const NOT_AUTHORIZED_MEMORY: Duration = Duration::from_secs(300);
+/// The waits between attempts to store a refresh token WeChat just handed out.
+const STORE_RETRIES: [Duration; 3] = [
+    Duration::from_millis(100),
+    Duration::from_millis(400),
+    Duration::from_millis(1600),
+];
 
 /// What the sources of one platform share.
 #[derive(Debug)]
@@ -22,6 +33,8 @@ pub(crate) struct Shared {
     pub component_secret: Secret,
     pub keys: Keys,
     pub leases: Leases,
+    /// Accounts the authorizer list did not have, and when that was seen.
+    pub not_authorized: Mutex<HashMap<String, Instant>>,
 }
 
 /// The platform's `component_access_token`, fetched with the latest stored ticket.
@@ -45,11 +58,8 @@ impl TokenSource for ComponentTokenSource {
                     .get(&shared.keys.ticket())
                     .await
                     .map_err(TokenSourceError::new)?
-                    .ok_or_else(|| {
-                        TokenSourceError::new(
-                            "no component_verify_ticket is stored yet: WeChat pushes one every 10 minutes to the authorization event URL; give the pushes to Platform::handle_push",
-                        )
-                    })?;
+                    .filter(Stored::is_live)
+                    .ok_or_else(|| TokenSourceError::new(PlatformError::NoTicket))?;
                 tracing::debug!("fetching the component_access_token");
                 let request = GetComponentAccessTokenRequest::builder()
                     .component_appid(shared.component_appid.as_str())
@@ -90,9 +100,21 @@ impl TokenSource for AuthorizerTokenSource {
         self.shared
             .leases
             .token(&key, async || {
-                refresh_authorizer(&self.shared, &self.component, &self.authorizer_appid)
-                    .await
-                    .map_err(TokenSourceError::new)
+                // On a task of its own: once WeChat has answered with a new refresh token, it
+                // is stored even if this caller is dropped (a timeout around the call).
+                let (shared, component, appid) = (
+                    Arc::clone(&self.shared),
+                    self.component.clone(),
+                    self.authorizer_appid.clone(),
+                );
+                let refresh =
+                    tokio::spawn(
+                        async move { refresh_authorizer(&shared, &component, &appid).await },
+                    );
+                match refresh.await {
+                    Ok(refreshed) => refreshed.map_err(TokenSourceError::new),
+                    Err(failed) => Err(TokenSourceError::new(failed)),
+                }
             })
             .await
     }
@@ -103,10 +125,11 @@ impl TokenSource for AuthorizerTokenSource {
     }
 }
 
-/// Refreshes an authorizer's token (under its lease). The refresh token the answer carries is
-/// stored before the new access token is returned, so that a crash between the two loses
-/// nothing. A refresh token that is missing, or that WeChat calls invalid (61023, as after a
-/// new authorization), is looked up in `api_get_authorizer_list` and tried once more.
+/// Refreshes an authorizer's token (under its lease). The refresh token the answer carries
+/// replaces the one sent before the new access token is returned, so that a crash between the
+/// two loses nothing, and only if the store still holds the one sent (never over a newer one).
+/// A refresh token that is missing, or that WeChat calls invalid (61023, as after a new
+/// authorization), is looked up in `api_get_authorizer_list` and tried once more.
 async fn refresh_authorizer(
     shared: &Shared,
     component: &Client,
@@ -117,7 +140,7 @@ async fn refresh_authorizer(
     let (mut refresh_token, mut recovered) = match stored {
         Some(stored) => (stored.value, false),
         None => (
-            recover_refresh_token(shared, component, authorizer_appid).await?,
+            recover_refresh_token(shared, component, authorizer_appid, None).await?,
             true,
         ),
     };
@@ -133,10 +156,7 @@ async fn refresh_authorizer(
                 if let Some(next) = answer.authorizer_refresh_token
                     && next != refresh_token
                 {
-                    shared
-                        .leases
-                        .store
-                        .put(&refresh_key, &Stored::lasting(next))
+                    store_refresh_token(shared, authorizer_appid, Some(&refresh_token), next)
                         .await?;
                 }
                 return Ok(Fetched {
@@ -152,7 +172,13 @@ async fn refresh_authorizer(
                     "the stored refresh token is invalid; looking up the current one"
                 );
                 recovered = true;
-                let current = recover_refresh_token(shared, component, authorizer_appid).await?;
+                let current = recover_refresh_token(
+                    shared,
+                    component,
+                    authorizer_appid,
+                    Some(&refresh_token),
+                )
+                .await?;
                 if current == refresh_token {
                     return Err(PlatformError::NotAuthorized {
                         authorizer_appid: authorizer_appid.to_owned(),
@@ -165,12 +191,64 @@ async fn refresh_authorizer(
     }
 }
 
-/// Finds an authorizer's current refresh token in `api_get_authorizer_list` and stores it.
+/// Replaces the stored refresh token `sent` (or no token) with `next`, trying again when the
+/// store fails: it is the only copy. Another value in its place (an instance that overtook
+/// this one) is left there.
+async fn store_refresh_token(
+    shared: &Shared,
+    authorizer_appid: &str,
+    sent: Option<&Secret>,
+    next: Secret,
+) -> Result<(), PlatformError> {
+    let key = shared.keys.refresh_token(authorizer_appid);
+    let value = Stored::lasting(next);
+    let expected = sent.map(Secret::expose_secret);
+    let mut waits = STORE_RETRIES.iter();
+    loop {
+        match shared.leases.store.put_if(&key, expected, &value).await {
+            Ok(true) => return Ok(()),
+            Ok(false) => {
+                tracing::warn!(
+                    authorizer_appid,
+                    "another instance replaced the refresh token first; keeping its value"
+                );
+                return Ok(());
+            }
+            Err(error) => match waits.next() {
+                Some(wait) => {
+                    tracing::warn!(authorizer_appid, error = %error, "cannot store a new refresh token; trying again");
+                    tokio::time::sleep(*wait).await;
+                }
+                None => {
+                    tracing::error!(authorizer_appid, error = %error, "cannot store a new refresh token; it will be recovered from the authorizer list");
+                    return Err(PlatformError::Store(error));
+                }
+            },
+        }
+    }
+}
+
+/// Finds an authorizer's current refresh token in `api_get_authorizer_list` and stores it in
+/// place of `stale` (or of nothing).
 async fn recover_refresh_token(
     shared: &Shared,
     component: &Client,
     authorizer_appid: &str,
+    stale: Option<&Secret>,
 ) -> Result<Secret, PlatformError> {
+    let not_authorized = || PlatformError::NotAuthorized {
+        authorizer_appid: authorizer_appid.to_owned(),
+    };
+    {
+        let mut seen = shared
+            .not_authorized
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.retain(|_, at| at.elapsed() < NOT_AUTHORIZED_MEMORY);
+        if seen.contains_key(authorizer_appid) {
+            return Err(not_authorized());
+        }
+    }
     let mut found = None;
     list_authorizers(shared, component, |appid, refresh_token| {
         if appid == authorizer_appid {
@@ -179,17 +257,15 @@ async fn recover_refresh_token(
         found.is_none()
     })
     .await?;
-    let refresh_token = found.ok_or_else(|| PlatformError::NotAuthorized {
-        authorizer_appid: authorizer_appid.to_owned(),
-    })?;
-    shared
-        .leases
-        .store
-        .put(
-            &shared.keys.refresh_token(authorizer_appid),
-            &Stored::lasting(refresh_token.clone()),
-        )
-        .await?;
+    let Some(refresh_token) = found else {
+        shared
+            .not_authorized
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(authorizer_appid.to_owned(), Instant::now());
+        return Err(not_authorized());
+    };
+    store_refresh_token(shared, authorizer_appid, stale, refresh_token.clone()).await?;
     tracing::info!(
         authorizer_appid,
         "recovered a refresh token from api_get_authorizer_list"

@@ -41,6 +41,8 @@ pub struct WeChat {
     pub refresh_tokens: Arc<Mutex<HashMap<String, String>>>,
     /// How long the next answer of api_authorizer_token is held back (once).
     pub hold_next_refresh: Arc<Mutex<Option<std::time::Duration>>>,
+    /// The `expires_in` of the authorizer tokens it hands out (7200 unless set).
+    pub expires_in: Arc<Mutex<i64>>,
 }
 
 impl WeChat {
@@ -68,6 +70,8 @@ impl WeChat {
         let counts = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
         let hold_next_refresh: Arc<Mutex<Option<std::time::Duration>>> = Arc::default();
         let hold = Arc::clone(&hold_next_refresh);
+        let expires_in = Arc::new(Mutex::new(7200_i64));
+        let lifetime = Arc::clone(&expires_in);
         let tokens = Arc::clone(&refresh_tokens);
         Mock::given(method("POST"))
             .and(path(AUTHORIZER_TOKEN))
@@ -89,7 +93,7 @@ impl WeChat {
                 tokens.insert(appid.clone(), next.clone());
                 let answer = ResponseTemplate::new(200).set_body_json(json!({
                     "authorizer_access_token": format!("at-{appid}-{n}"),
-                    "expires_in": 7200,
+                    "expires_in": *lifetime.lock().unwrap(),
                     "authorizer_refresh_token": next,
                 }));
                 match hold.lock().unwrap().take() {
@@ -123,6 +127,7 @@ impl WeChat {
             server,
             refresh_tokens,
             hold_next_refresh,
+            expires_in,
         }
     }
 

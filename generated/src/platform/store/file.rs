@@ -4,7 +4,7 @@
 //! need [`RedisStore`](super::RedisStore) or a store of their own.
 
 use super::locks::Leases;
-use super::{StoreError, Stored, TokenStore, unix_now};
+use super::{StoreError, Stored, TokenStore};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -86,10 +86,6 @@ impl FileStore {
     }
 }
 
-fn live(value: &Stored) -> bool {
-    value.expires_at.is_none_or(|at| at > unix_now())
-}
-
 impl TokenStore for FileStore {
     async fn get(&self, key: &str) -> Result<Option<Stored>, StoreError> {
         let key = key.to_owned();
@@ -101,7 +97,7 @@ impl TokenStore for FileStore {
             })
             .await?;
         match bytes {
-            Some(bytes) => Ok(Some(Stored::from_json(&bytes)?).filter(live)),
+            Some(bytes) => Ok(Some(Stored::from_json(&bytes)?).filter(Stored::is_live)),
             None => Ok(None),
         }
     }
@@ -113,6 +109,34 @@ impl TokenStore for FileStore {
             Ok(())
         })
         .await
+    }
+
+    async fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> Result<bool, StoreError> {
+        let (key, json) = (key.to_owned(), value.to_json());
+        let expected = expected.map(str::to_owned);
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let set = Arc::clone(&done);
+        self.write(move |table| {
+            let current = table
+                .get(key.as_str())?
+                .map(|stored| stored.value().to_vec());
+            let current = current
+                .and_then(|bytes| Stored::from_json(&bytes).ok())
+                .filter(Stored::is_live)
+                .map(|stored| stored.value.expose_secret().to_owned());
+            if current == expected {
+                table.insert(key.as_str(), json.as_bytes())?;
+                set.store(true, std::sync::atomic::Ordering::Release);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(done.load(std::sync::atomic::Ordering::Acquire))
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
@@ -153,7 +177,7 @@ impl TokenStore for FileStore {
                 if !key.starts_with(prefix.as_str()) {
                     break;
                 }
-                if Stored::from_json(value.value()).is_ok_and(|stored| live(&stored)) {
+                if Stored::from_json(value.value()).is_ok_and(|stored| stored.is_live()) {
                     keys.push(key.to_owned());
                 }
             }

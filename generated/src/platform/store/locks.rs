@@ -10,6 +10,13 @@ pub(super) struct Leases {
     held: Mutex<HashMap<String, (String, Instant)>>,
 }
 
+/// `now + ttl`, or a year from now when that overflows (a `Duration::MAX` lease).
+fn until(now: Instant, ttl: Duration) -> Instant {
+    now.checked_add(ttl)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
+        .unwrap_or(now)
+}
+
 impl Leases {
     fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Instant)>> {
         // A panic elsewhere while the table was held leaves it consistent: every change is one
@@ -25,7 +32,7 @@ impl Leases {
         match table.get(name) {
             Some((_, until)) if *until > now => false,
             _ => {
-                table.insert(name.to_owned(), (owner.to_owned(), now + ttl));
+                table.insert(name.to_owned(), (owner.to_owned(), until(now, ttl)));
                 true
             }
         }
@@ -36,7 +43,7 @@ impl Leases {
         let mut table = self.table();
         match table.get_mut(name) {
             Some((holder, until)) if holder == owner && *until > now => {
-                *until = now + ttl;
+                *until = self::until(now, ttl);
                 true
             }
             _ => false,

@@ -2,7 +2,7 @@
 //! lose its refresh tokens when it stops (it cannot: prefer [`FileStore`](super::FileStore)).
 
 use super::locks::Leases;
-use super::{StoreError, Stored, TokenStore, unix_now};
+use super::{StoreError, Stored, TokenStore};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -27,18 +27,36 @@ impl MemoryStore {
     }
 }
 
-fn live(value: &Stored) -> bool {
-    value.expires_at.is_none_or(|at| at > unix_now())
-}
-
 impl TokenStore for MemoryStore {
     async fn get(&self, key: &str) -> Result<Option<Stored>, StoreError> {
-        Ok(self.values().get(key).filter(|value| live(value)).cloned())
+        Ok(self
+            .values()
+            .get(key)
+            .filter(|value| value.is_live())
+            .cloned())
     }
 
     async fn put(&self, key: &str, value: &Stored) -> Result<(), StoreError> {
         self.values().insert(key.to_owned(), value.clone());
         Ok(())
+    }
+
+    async fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> Result<bool, StoreError> {
+        let mut values = self.values();
+        let current = values
+            .get(key)
+            .filter(|stored| stored.is_live())
+            .map(|stored| stored.value.expose_secret());
+        if current != expected {
+            return Ok(false);
+        }
+        values.insert(key.to_owned(), value.clone());
+        Ok(true)
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
@@ -61,7 +79,7 @@ impl TokenStore for MemoryStore {
         Ok(self
             .values()
             .iter()
-            .filter(|(key, value)| key.starts_with(prefix) && live(value))
+            .filter(|(key, value)| key.starts_with(prefix) && value.is_live())
             .map(|(key, _)| key.clone())
             .collect())
     }

@@ -24,13 +24,17 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// A stored value: a ticket, a token or a refresh token, and when it expires.
+/// A stored value: a ticket, a token or a refresh token, when it expires, and when it should
+/// be replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
     /// The value.
     pub value: Secret,
     /// When it expires, in Unix seconds; `None` for a refresh token, which does not.
     pub expires_at: Option<u64>,
+    /// When a token should be refreshed, in Unix seconds: some time before it expires. `None`
+    /// when the value is not refreshed (a refresh token, a ticket).
+    pub refresh_at: Option<u64>,
 }
 
 impl Stored {
@@ -39,6 +43,7 @@ impl Stored {
         Self {
             value: value.into(),
             expires_at: Some(unix_now().saturating_add(lifetime.as_secs())),
+            refresh_at: None,
         }
     }
 
@@ -47,7 +52,15 @@ impl Stored {
         Self {
             value: value.into(),
             expires_at: None,
+            refresh_at: None,
         }
+    }
+
+    /// The same value, to be refreshed at `refresh_at` (Unix seconds).
+    #[must_use]
+    pub fn refreshed_at(mut self, refresh_at: u64) -> Self {
+        self.refresh_at = Some(refresh_at);
+        self
     }
 
     /// How long until it expires; `None` when it does not.
@@ -56,10 +69,19 @@ impl Stored {
             .map(|at| Duration::from_secs(at.saturating_sub(unix_now())))
     }
 
-    /// Its form in a store that keeps bytes: `{"value": …, "expires_at": …}`.
+    /// Whether it has not expired.
+    pub fn is_live(&self) -> bool {
+        self.expires_at.is_none_or(|at| at > unix_now())
+    }
+
+    /// Its form in a store that keeps bytes: `{"value": …, "expires_at": …, "refresh_at": …}`.
     pub fn to_json(&self) -> String {
-        serde_json::json!({"value": self.value.expose_secret(), "expires_at": self.expires_at})
-            .to_string()
+        serde_json::json!({
+            "value": self.value.expose_secret(),
+            "expires_at": self.expires_at,
+            "refresh_at": self.refresh_at,
+        })
+        .to_string()
     }
 
     /// The value [`to_json`](Self::to_json) made.
@@ -68,6 +90,8 @@ impl Stored {
         struct Record {
             value: String,
             expires_at: Option<u64>,
+            #[serde(default)]
+            refresh_at: Option<u64>,
         }
         // The decoder's message may quote the value: only where it failed is told.
         let record: Record = serde_json::from_slice(json).map_err(|error| {
@@ -80,6 +104,7 @@ impl Stored {
         Ok(Self {
             value: Secret::new(record.value),
             expires_at: record.expires_at,
+            refresh_at: record.refresh_at,
         })
     }
 }
@@ -166,11 +191,6 @@ impl Keys {
         key.strip_prefix(&self.authorizers_prefix())?
             .strip_suffix(":refresh_token")
     }
-
-    /// The lock under which the value at `key` is refreshed.
-    pub fn lock_for(&self, key: &str) -> String {
-        format!("{key}:lock")
-    }
 }
 
 /// Storage for a platform's ticket and tokens, shared by every instance of the platform.
@@ -186,6 +206,15 @@ pub trait TokenStore: Send + Sync + 'static {
     /// here is the only copy.
     fn put(&self, key: &str, value: &Stored)
     -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Sets the value at `key` only if its current value is `expected` (`None`: no value);
+    /// whether it did. What keeps a refresh token from being replaced by an older one.
+    fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Removes the value at `key`, if any.
     fn delete(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -231,6 +260,12 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub(crate) trait DynTokenStore: Send + Sync {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Stored>, StoreError>>;
     fn put<'a>(&'a self, key: &'a str, value: &'a Stored) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn put_if<'a>(
+        &'a self,
+        key: &'a str,
+        expected: Option<&'a str>,
+        value: &'a Stored,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
     fn delete_if<'a>(
         &'a self,
@@ -260,6 +295,14 @@ impl<T: TokenStore> DynTokenStore for T {
     }
     fn put<'a>(&'a self, key: &'a str, value: &'a Stored) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(TokenStore::put(self, key, value))
+    }
+    fn put_if<'a>(
+        &'a self,
+        key: &'a str,
+        expected: Option<&'a str>,
+        value: &'a Stored,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(TokenStore::put_if(self, key, expected, value))
     }
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(TokenStore::delete(self, key))
@@ -310,6 +353,14 @@ impl<T: TokenStore> TokenStore for std::sync::Arc<T> {
         value: &Stored,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         T::put(self, key, value)
+    }
+    fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        T::put_if(self, key, expected, value)
     }
     fn delete(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send {
         T::delete(self, key)

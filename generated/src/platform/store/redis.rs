@@ -23,14 +23,46 @@ end
 return 0
 "#;
 
-/// Deletes a value if its record holds the given token (records are JSON; the token is a JSON
-/// string inside).
+/// The `value` of the record at KEYS[1], or false: records are JSON with the value a JSON
+/// string inside; anything else (a value some other program wrote) has none.
+const RECORD_VALUE: &str = r#"
+local function record_value(key)
+    local record = redis.call("GET", key)
+    if not record then
+        return false
+    end
+    local ok, decoded = pcall(cjson.decode, record)
+    if ok and type(decoded) == "table" and type(decoded.value) == "string" then
+        return decoded.value
+    end
+    return false
+end
+"#;
+
+/// Deletes a value if its record holds the given token.
 const DELETE_IF_VALUE: &str = r#"
-local record = redis.call("GET", KEYS[1])
-if record and cjson.decode(record).value == ARGV[1] then
+if record_value(KEYS[1]) == ARGV[1] then
     return redis.call("DEL", KEYS[1])
 end
 return 0
+"#;
+
+/// Sets a record (ARGV[3], expiring at ARGV[4] in Unix seconds, or never if "") if the current
+/// one holds the expected value ARGV[2] (ARGV[1] "1"), or if there is none (ARGV[1] "0").
+const PUT_IF_VALUE: &str = r#"
+if ARGV[1] == "1" then
+    if record_value(KEYS[1]) ~= ARGV[2] then
+        return 0
+    end
+elseif redis.call("EXISTS", KEYS[1]) == 1 then
+    return 0
+end
+if ARGV[4] == "" then
+    redis.call("SET", KEYS[1], ARGV[3])
+else
+    redis.call("SET", KEYS[1], ARGV[3], "EXAT", ARGV[4])
+end
+return 1
 "#;
 
 /// How long one connection attempt to Redis may take.
@@ -114,7 +146,8 @@ impl RedisStore {
         what: &str,
     ) -> Result<i64, StoreError> {
         let mut connection = self.connection.clone();
-        let script = redis::Script::new(script);
+        let source = format!("{RECORD_VALUE}\n{script}");
+        let script = redis::Script::new(&source);
         let mut invocation = script.key(key);
         for arg in args {
             invocation.arg(*arg);
@@ -148,6 +181,32 @@ impl TokenStore for RedisStore {
             command.arg("EXAT").arg(at);
         }
         self.query::<()>(&command, "SET failed").await
+    }
+
+    async fn put_if(
+        &self,
+        key: &str,
+        expected: Option<&str>,
+        value: &Stored,
+    ) -> Result<bool, StoreError> {
+        let expiry = value
+            .expires_at
+            .map(|at| at.to_string())
+            .unwrap_or_default();
+        let (present, expected) = match expected {
+            Some(expected) => ("1", expected),
+            None => ("0", ""),
+        };
+        let record = value.to_json();
+        let set = self
+            .script(
+                PUT_IF_VALUE,
+                self.key(key),
+                &[present, expected, &record, &expiry],
+                "compare-and-set failed",
+            )
+            .await?;
+        Ok(set == 1)
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
