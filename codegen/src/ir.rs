@@ -237,6 +237,8 @@ pub struct Endpoint {
     pub wire_name: String,
     /// The client method, e.g. `get_linked_mini_programs`.
     pub method_name: String,
+    /// The trait that adds the method to the runtime's `Client`, e.g. `GetLinkedMiniPrograms`.
+    pub call_trait: String,
     pub summary: String,
     pub docs: String,
     pub doc_url: Option<String>,

@@ -63,7 +63,8 @@ impl std::error::Error for Error {}
 /// What a successful run produced: the files, and the warnings the specs deserve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
-    /// Relative to the crate's `src/api/`.
+    /// Relative to the client crate's folder: its `src/api/` index, and the sources and
+    /// manifests of the shared crate (`shared/`) and of each group's (`groups/<group>/`).
     pub files: Vec<OutputFile>,
     /// The OpenAPI 3.0.3 export of the specs, a document per host, relative to the crate's
     /// `openapi/` folder.
@@ -75,7 +76,7 @@ pub struct Generated {
 }
 
 /// Runs the pipeline up to formatted text: every file the specs under `specs_dir` generate,
-/// relative to the output folder (`generated/src/api/`). `crate_name` is how the output crate
+/// relative to the client crate's folder (`generated/`). `crate_name` is how the output crate
 /// is named by its doc examples (`wechat_api_client`).
 pub fn generate(specs_dir: &Path, crate_name: &str) -> Result<Generated, Error> {
     // Diagnostics name files as the user can open them: from the current folder when inside it.
@@ -142,7 +143,8 @@ pub fn check_sources(files: &[(PathBuf, String)]) -> diagnostic::Diagnostics {
 }
 
 /// A specs folder and the crate generated from it. The generator owns the crate's `src/api/`,
-/// its `openapi/` (a document per host), and the block of group features in its `Cargo.toml`.
+/// its `openapi/` (a document per host), its `shared/` and `groups/` crates, and the blocks of
+/// group features and crates in its `Cargo.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub specs: PathBuf,
@@ -159,8 +161,8 @@ pub struct OutputDir {
     pub prune: bool,
 }
 
-/// Where the generated Rust goes inside the output crate.
-pub const API_DIR: &str = "src/api";
+/// Where the generated index goes inside the output crate.
+pub const API_DIR: &str = emit::layout::API_DIR;
 
 /// What `target` generates, folder by folder, with the warnings the specs deserve.
 pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics), Error> {
@@ -169,10 +171,12 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
     // it, every group's `cfg(feature)` would silently compile the group out.
     let manifest = std::fs::read_to_string(&manifest_path).map_err(|err| {
         Error::Manifest(format!(
-            "cannot read {}: {err}\n   = help: the output crate needs a Cargo.toml with a `[package]` name, and under `[features]` the lines\n{}\n{}",
+            "cannot read {}: {err}\n   = help: the output crate needs a Cargo.toml with a `[package]` name, under `[features]` the lines\n{}\n{}\n     and under `[dependencies]` the lines\n{}\n{}",
             manifest_path.display(),
             manifest::BEGIN,
-            manifest::END
+            manifest::END,
+            manifest::DEPENDENCIES_BEGIN,
+            manifest::DEPENDENCIES_END,
         ))
     })?;
     let crate_name = manifest::crate_name(&manifest).ok_or_else(|| {
@@ -182,18 +186,50 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
         ))
     })?;
     let generated = generate(&target.specs, &crate_name)?;
-    let features = manifest::with_group_features(&manifest, &generated.groups)
+    let layout = emit::layout::Layout::new(&crate_name);
+    let crate_text = |home| {
+        let dir = emit::layout::Layout::crate_dir(home);
+        (
+            layout.package(home),
+            dir.display().to_string().replace('\\', "/"),
+        )
+    };
+    let packages: Vec<(String, String)> = std::iter::once(crate_text(emit::layout::Home::Shared))
+        .chain(
+            generated
+                .groups
+                .iter()
+                .map(|group| crate_text(emit::layout::Home::Group(group))),
+        )
+        .collect();
+    let blocks = manifest::with_group_blocks(&manifest, &generated.groups, &packages)
         .map_err(|message| Error::Manifest(format!("{}: {message}", manifest_path.display())))?;
     let manifest = OutputFile {
         path: PathBuf::from("Cargo.toml"),
-        contents: features,
+        contents: blocks,
     };
-    let outputs = vec![
-        OutputDir {
-            dir: target.crate_dir.join(API_DIR),
-            files: generated.files,
+    // Each folder the generator owns, with the files under it.
+    let owned = |prefix: &str| -> Vec<OutputFile> {
+        generated
+            .files
+            .iter()
+            .filter_map(|file| {
+                Some(OutputFile {
+                    path: file.path.strip_prefix(prefix).ok()?.to_path_buf(),
+                    contents: file.contents.clone(),
+                })
+            })
+            .collect()
+    };
+    let mut outputs: Vec<OutputDir> = [API_DIR, emit::layout::SHARED_DIR, emit::layout::GROUPS_DIR]
+        .into_iter()
+        .map(|prefix| OutputDir {
+            dir: target.crate_dir.join(prefix),
+            files: owned(prefix),
             prune: true,
-        },
+        })
+        .collect();
+    outputs.extend([
         OutputDir {
             dir: target.crate_dir.join(emit::openapi::DIR),
             files: generated.openapi,
@@ -204,7 +240,7 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
             files: vec![manifest],
             prune: false,
         },
-    ];
+    ]);
     Ok((outputs, generated.warnings))
 }
 

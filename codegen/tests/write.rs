@@ -103,12 +103,15 @@ fn run_codegen(specs: &Path, out: &Path) -> std::process::Output {
     run_codegen_with(specs, out, &[])
 }
 
-/// The manifest of an output crate: its name, and the block the generator keeps its features in.
+/// The manifest of an output crate: its name, and the blocks the generator keeps its features
+/// and its crates in.
 fn manifest() -> String {
     format!(
-        "[package]\nname = \"scratch-client\"\n\n[features]\n{}\n{}\n",
+        "[package]\nname = \"scratch-client\"\n\n[features]\n{}\n{}\n\n[dependencies]\n{}\n{}\n",
         codegen::manifest::BEGIN,
-        codegen::manifest::END
+        codegen::manifest::END,
+        codegen::manifest::DEPENDENCIES_BEGIN,
+        codegen::manifest::DEPENDENCIES_END,
     )
 }
 
@@ -178,7 +181,7 @@ fn warnings_are_shown_and_fail_the_run_only_when_denied() {
         stderr.contains("warning: 3 warnings in the specs"),
         "{stderr}"
     );
-    assert!(out.join("src/api/ping.rs").exists());
+    assert!(out.join("shared/src/ping.rs").exists());
 }
 
 #[test]
@@ -233,7 +236,7 @@ fn the_binary_writes_nothing_when_a_spec_is_broken() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(out.join("src/api/group/good.rs").exists());
+    assert!(out.join("groups/group/src/good.rs").exists());
 }
 
 #[test]
@@ -274,10 +277,38 @@ fn the_group_features_are_written_into_the_manifest() {
     );
     let written = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
-        written.contains("default = [\"alpha\"]\nalpha = [\"any-group\"]\n"),
+        written.contains(
+            "default = [\"alpha\"]\nalpha = [\"dep:scratch-client-alpha\", \"any-group\"]\n"
+        ),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "scratch-client-shared = { path = \"shared\" }\nscratch-client-alpha = { path = \"groups/alpha\", optional = true }\n"
+        ),
         "{written}"
     );
     assert!(out.join("openapi").read_dir().unwrap().next().is_some());
     let index = std::fs::read_to_string(out.join("src/api/mod.rs")).unwrap();
-    assert!(index.contains("#[cfg(feature = \"alpha\")]"), "{index}");
+    assert!(
+        index.contains("#[cfg(feature = \"alpha\")]\npub use ::scratch_client_alpha as alpha;"),
+        "{index}"
+    );
+    let group = std::fs::read_to_string(out.join("groups/alpha/Cargo.toml")).unwrap();
+    assert!(group.contains("name = \"scratch-client-alpha\""), "{group}");
+
+    // A group moved to another folder: the old group's crate is gone, folder and all, and no
+    // manifest or block still names it.
+    std::fs::create_dir_all(specs.join("beta")).unwrap();
+    std::fs::rename(specs.join("alpha/ping.yaml"), specs.join("beta/ping.yaml")).unwrap();
+    let output = run_codegen(&specs, &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!out.join("groups/alpha").exists());
+    assert!(out.join("groups/beta/src/lib.rs").exists());
+    let written = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(!written.contains("alpha"), "{written}");
 }

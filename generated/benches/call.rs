@@ -10,6 +10,7 @@
 
 use std::sync::OnceLock;
 use tokio::runtime::Runtime;
+use wechat_api_client::prelude::*;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

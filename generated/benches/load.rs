@@ -19,6 +19,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use wechat_api_client::prelude::*;
 use wechat_api_client::{Client, RetryPolicy};
 
 #[allow(

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wechat_api_client::platform::Platform;
 use wechat_api_client::platform::store::{RedisStore, Stored, TokenStore};
+use wechat_api_client::prelude::*;
 use wechat_api_client::{Client, RetryPolicy};
 
 #[path = "../../tests/tests/redis_server/mod.rs"]

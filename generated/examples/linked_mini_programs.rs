@@ -11,6 +11,7 @@
 //! test server). Errors go to stderr with exit status 1.
 
 use std::process::ExitCode;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::LinkedMiniProgram;
 use wechat_api_client::{Client, domain};
 

@@ -13,6 +13,7 @@
 
 use std::process::ExitCode;
 use wechat_api_client::material::UploadArticleImageRequest;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxacode::GetMiniProgramCodeRequest;
 use wechat_api_client::{Client, Upload, domain};
 

@@ -16,6 +16,7 @@
 
 use std::process::ExitCode;
 use wechat_api_client::platform::{Platform, PlatformBuilder, RedisStore};
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::LinkStatus;
 use wechat_api_client::{Client, domain};
 

@@ -2,8 +2,9 @@
 //!
 //! The endpoint modules (`src/api/`) are generated from the YAML specs in the repository's
 //! `specs/` folder by `cargo run -p codegen`; do not edit them by hand. The client itself and
-//! everything the endpoints share (`src/runtime/`, the token sources, this file) are
-//! hand-written.
+//! everything the endpoints share live in the hand-written runtime crate (`wechat-api-runtime`,
+//! `generated/runtime/`), whose public items this crate re-exports; the built-in token sources
+//! and the third-party platform support (this crate's other files) are hand-written too.
 //!
 //! A [`Client`] gets its tokens from [`TokenSource`]s (a fixed token, the built-in
 //! [`StableTokenSource`] and [`WecomTokenSource`], or your own), replaces a rejected token once, retries busy answers
@@ -11,7 +12,11 @@
 //! each attempt's time and body size, and never shows a token or secret. Each call runs in a
 //! `wechat_api` tracing span. The repository's README describes every setting and its default.
 //!
+//! Each endpoint is a method of the client, from a trait of its own: [`prelude`] brings every
+//! one of the enabled groups into scope.
+//!
 //! ```no_run
+//! use wechat_api_client::prelude::*;
 //! use wechat_api_client::wxopen::LinkStatus;
 //! use wechat_api_client::Client;
 //!
@@ -41,7 +46,6 @@
 
 #[rustfmt::skip] // prettyplease formats the generated code; rustfmt would disagree.
 mod api;
-mod runtime;
 // The built-in token sources call endpoints of their groups: `stable_token` of `base`,
 // `gettoken` of `wecom`.
 #[cfg(feature = "base")]
@@ -56,24 +60,35 @@ pub mod platform;
 
 pub use api::*;
 
+/// Every call of the enabled groups as a method of the [`Client`], the declared token kinds as
+/// constants of [`TokenKind`], and the builder's credential methods: `use
+/// wechat_api_client::prelude::*;` and every endpoint is one expression away.
+pub mod prelude {
+    pub use crate::api::prelude::*;
+    #[cfg(feature = "base")]
+    pub use crate::stable_token_source::AppCredentials;
+    #[cfg(feature = "wecom")]
+    pub use crate::wecom_token_source::WecomCredentials;
+}
+
 /// What the benchmarks and fuzz target reach past the API for; not part of it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::runtime::read_success as read_answer;
+    pub use wechat_api_runtime::read_success as read_answer;
 }
-pub use runtime::{
+#[cfg(feature = "base")]
+pub use stable_token_source::{AppCredentials, StableTokenSource};
+#[cfg(any(feature = "base", feature = "wecom", feature = "platform"))]
+pub use token_cache::DEFAULT_REFRESH_MARGIN;
+pub use wechat_api_runtime::{
     AccessToken, ApiError, BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_FAILOVER_COOLDOWN, DEFAULT_MAX_MEDIA_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, EXCERPT_LIMIT, Error, MEMORY_BOUND_FACTOR, Media, MediaInfo, MediaOr,
     MediaSink, Missing, RetryPolicy, Secret, Tag, TagLiteral, TokenKind, TokenSource,
     TokenSourceError, UnknownVariant, Upload, domain,
 };
-#[cfg(feature = "base")]
-pub use stable_token_source::StableTokenSource;
-#[cfg(any(feature = "base", feature = "wecom", feature = "platform"))]
-pub use token_cache::DEFAULT_REFRESH_MARGIN;
 #[cfg(feature = "wecom")]
-pub use wecom_token_source::WecomTokenSource;
+pub use wecom_token_source::{WecomCredentials, WecomTokenSource};
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -1,10 +1,12 @@
 //! The built-in token source for an account's own AppID and AppSecret: the generated
 //! `stable_token` endpoint, behind a cache.
 //!
-//! It lives outside `runtime/` because it names a generated endpoint, and the runtime is shared
-//! with the generator's fixture client, which has no such endpoint.
+//! It lives in the client crate, not the runtime crate, because it names a generated endpoint;
+//! the runtime is shared with the generator's fixture client, which has no such endpoint.
 
-use crate::base::{GetStableAccessTokenRequest, GetStableAccessTokenResponse};
+use crate::base::{
+    GetStableAccessToken, GetStableAccessTokenRequest, GetStableAccessTokenResponse,
+};
 use crate::token_cache::{Fetched, TokenCache};
 use crate::{AccessToken, Client, ClientBuilder, Secret, TokenSource, TokenSourceError};
 use std::time::{Duration, Instant};
@@ -25,7 +27,7 @@ const FORCE_PAUSE: Duration = Duration::from_secs(3600);
 /// that returns the rejected token again does it use `force_refresh` (limited to 20 a day), at
 /// most once in 30 s, and not for an hour after a forced token was rejected as well.
 ///
-/// Most users want [`ClientBuilder::app_credentials`]. Build one yourself to change the margin,
+/// Most users want [`AppCredentials::app_credentials`]. Build one yourself to change the margin,
 /// or to share one cache between clients with different settings:
 ///
 /// ```no_run
@@ -166,7 +168,8 @@ impl TokenSource for StableTokenSource {
     }
 }
 
-impl ClientBuilder {
+/// The client builder's way to an account's own tokens, brought by the crate's `prelude`.
+pub trait AppCredentials {
     /// Gets tokens for the account with this AppID and AppSecret from `stable_token`, cached
     /// and refreshed [`DEFAULT_REFRESH_MARGIN`](crate::DEFAULT_REFRESH_MARGIN) before they expire (a [`StableTokenSource`]).
     /// The token calls use this builder's base URL, timeouts and retry policy.
@@ -179,13 +182,19 @@ impl ClientBuilder {
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// let appid = std::env::var("WECHAT_APPID")?;
     /// let secret = std::env::var("WECHAT_APP_SECRET")?;
+    /// use wechat_api_client::prelude::*;
+    ///
     /// let client = wechat_api_client::Client::builder().app_credentials(appid, secret).build()?;
     /// let linked = client.get_linked_mini_programs().await?;
     /// # let _ = linked;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn app_credentials(self, appid: impl Into<String>, secret: impl Into<Secret>) -> Self {
+    fn app_credentials(self, appid: impl Into<String>, secret: impl Into<Secret>) -> Self;
+}
+
+impl AppCredentials for ClientBuilder {
+    fn app_credentials(self, appid: impl Into<String>, secret: impl Into<Secret>) -> Self {
         let (appid, secret) = (appid.into(), secret.into());
         self.token_source_with(move |tokenless| StableTokenSource::new(tokenless, appid, secret))
     }

@@ -2,8 +2,11 @@
 //! endpoint of the `wecom` group, behind a cache.
 
 use crate::token_cache::{Fetched, TokenCache};
-use crate::wecom::GetWecomAccessTokenRequest;
-use crate::{AccessToken, Client, ClientBuilder, Secret, TokenKind, TokenSource, TokenSourceError};
+use crate::wecom::{GetWecomAccessToken, GetWecomAccessTokenRequest};
+use crate::{
+    AccessToken, Client, ClientBuilder, Secret, TokenKind, TokenKinds, TokenSource,
+    TokenSourceError,
+};
 use std::time::Duration;
 
 /// Tokens of a WeCom application (`TokenKind::WECOM_ACCESS_TOKEN`), from
@@ -14,10 +17,11 @@ use std::time::Duration;
 /// expires, so processes of one application can each keep their own source; when WeCom rejects
 /// a token, the next call fetches again.
 ///
-/// Most users want [`ClientBuilder::wecom_credentials`]. Build one yourself to change the margin:
+/// Most users want [`WecomCredentials::wecom_credentials`]. Build one yourself to change the margin:
 ///
 /// ```no_run
 /// use std::time::Duration;
+/// use wechat_api_client::prelude::*;
 /// use wechat_api_client::{Client, TokenKind, WecomTokenSource};
 ///
 /// # fn run() -> Result<(), wechat_api_client::BuildError> {
@@ -87,7 +91,8 @@ impl TokenSource for WecomTokenSource {
     }
 }
 
-impl ClientBuilder {
+/// The client builder's way to a WeCom application's tokens, brought by the crate's `prelude`.
+pub trait WecomCredentials {
     /// Gets the tokens of the WeCom endpoints (`TokenKind::WECOM_ACCESS_TOKEN`) for the
     /// application with this secret in the corp with this id, from `gettoken`, cached and
     /// refreshed [`DEFAULT_REFRESH_MARGIN`](crate::DEFAULT_REFRESH_MARGIN) before they expire (a [`WecomTokenSource`]). The token
@@ -97,6 +102,7 @@ impl ClientBuilder {
     /// account's token and WeCom with an application's.
     ///
     /// ```no_run
+    /// use wechat_api_client::prelude::*;
     /// use wechat_api_client::wecom::{SendWecomMessageRequest, WecomMessage, WecomText};
     ///
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -113,11 +119,11 @@ impl ClientBuilder {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wecom_credentials(
-        self,
-        corpid: impl Into<String>,
-        corpsecret: impl Into<Secret>,
-    ) -> Self {
+    fn wecom_credentials(self, corpid: impl Into<String>, corpsecret: impl Into<Secret>) -> Self;
+}
+
+impl WecomCredentials for ClientBuilder {
+    fn wecom_credentials(self, corpid: impl Into<String>, corpsecret: impl Into<Secret>) -> Self {
         let (corpid, corpsecret) = (corpid.into(), corpsecret.into());
         self.token_source_for_with(TokenKind::WECOM_ACCESS_TOKEN, move |tokenless| {
             WecomTokenSource::new(tokenless, corpid, corpsecret)

@@ -13,6 +13,7 @@ use capture::Capture;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{Client, DEFAULT_MAX_RESPONSE_BYTES, EXCERPT_LIMIT, Error, RetryPolicy};
 use wiremock::matchers::path;

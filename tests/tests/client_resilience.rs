@@ -7,6 +7,7 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wechat_api_client::GlobalError;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{Client, ClientBuilder, Error, RetryPolicy};
 use wiremock::matchers::path;

@@ -13,6 +13,7 @@ use capture::Capture;
 use serde_json::json;
 use std::time::Duration;
 use tracing_subscriber::fmt::format::FmtSpan;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{Client, Error, RetryPolicy};
 use wiremock::matchers::{path, query_param};

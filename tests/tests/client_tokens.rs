@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wechat_api_client::GlobalError;
 use wechat_api_client::base::GetStableAccessTokenError;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::GetLinkedMiniProgramsError;
 use wechat_api_client::{AccessToken, Client, Error, RetryPolicy, TokenSource, TokenSourceError};
 use wiremock::matchers::{body_json, method, path, query_param};

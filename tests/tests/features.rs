@@ -1,4 +1,4 @@
-//! Each group of specs is a cargo feature of the generated crate: the crate builds, without a
+//! Each group of specs is a crate, and a cargo feature of the client crate that turns it on: the crate builds, without a
 //! warning, with its default features, with no group, with each group alone, and with the
 //! third-party platform (`platform`, `redis`) and nothing else.
 //!
@@ -86,20 +86,31 @@ fn the_generated_crate_builds_with_any_choice_of_groups() {
 }
 
 #[test]
-fn every_group_has_a_feature_that_gates_its_module() {
-    let manifest =
-        std::fs::read_to_string(codegen::workspace_root().join("generated/Cargo.toml")).unwrap();
+fn every_group_has_a_feature_that_gates_its_crate() {
+    let root = codegen::workspace_root();
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    let api = std::fs::read_to_string(root.join("generated/src/api/mod.rs")).unwrap();
     for group in groups() {
+        let package = format!("wechat-api-client-{group}");
         assert!(
-            manifest.contains(&format!("{group} = [\"any-group\"]")),
+            manifest.contains(&format!("{group} = [\"dep:{package}\", \"any-group\"]")),
             "no feature for group `{group}` in generated/Cargo.toml"
         );
-    }
-    let api = std::fs::read_to_string(codegen::workspace_root().join("generated/src/api/mod.rs"))
-        .unwrap();
-    for group in groups() {
         assert!(
-            api.contains(&format!("#[cfg(feature = \"{group}\")]\npub mod {group};")),
+            manifest.contains(&format!(
+                "{package} = {{ path = \"groups/{group}\", optional = true }}"
+            )),
+            "group `{group}`'s crate is not an optional dependency in generated/Cargo.toml"
+        );
+        let group_manifest =
+            std::fs::read_to_string(root.join(format!("generated/groups/{group}/Cargo.toml")))
+                .unwrap();
+        assert!(group_manifest.contains(&format!("name = \"{package}\"")));
+        let krate = package.replace('-', "_");
+        assert!(
+            api.contains(&format!(
+                "#[cfg(feature = \"{group}\")]\npub use ::{krate} as {group};"
+            )),
             "group `{group}` is not behind its feature:\n{api}"
         );
     }

@@ -6,6 +6,7 @@
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use workspace_tests::prelude::*;
 use workspace_tests::shop::{
     CreateOrderRequest, ListOrdersRequest, OrderItem, OrderKind, OrderState,
 };

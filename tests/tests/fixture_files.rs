@@ -14,6 +14,7 @@ use workspace_tests::files::{
     Description, DownloadFileError, DownloadFileRequest, FetchFileRequest, FileFormat, FileSize,
     RenderValue, UploadFileRequest,
 };
+use workspace_tests::prelude::*;
 use workspace_tests::{
     AccessToken, Client, Error, MediaOr, RetryPolicy, TokenKind, TokenSource, TokenSourceError,
     Upload,

@@ -15,6 +15,7 @@ use workspace_tests::messages::{
     Attr, AttrValue, Audience, ImageList, Message, Priority, ReadInboxResponse,
     RelayMessageRequest, SendMessageRequest, TagFilter, TextContent, TextValue, Validity, WebValue,
 };
+use workspace_tests::prelude::*;
 use workspace_tests::{Client, Error, RetryPolicy, Tag};
 
 fn client(server: &MockServer) -> Client {

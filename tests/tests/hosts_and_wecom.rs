@@ -8,6 +8,7 @@
 use serde_json::json;
 use std::time::Duration;
 use wechat_api_client::mass::{MassAudience, MassMessage, SendMassMessageRequest, TextContent};
+use wechat_api_client::prelude::*;
 use wechat_api_client::wecom::{
     SendWecomMessageError, SendWecomMessageRequest, WecomMedia, WecomMessage, WecomText,
 };

@@ -6,6 +6,7 @@
 mod common;
 
 use serde_json::json;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::{
     LinkMiniProgramError, LinkMiniProgramRequest, UnlinkMiniProgramError, UnlinkMiniProgramRequest,
 };

@@ -16,6 +16,7 @@ use wechat_api_client::platform::store::{MemoryStore, Stored, TokenStore};
 use wechat_api_client::platform::{
     AuthType, LeaseSettings, MessageCrypto, Platform, PlatformEvent, PushError, PushQuery,
 };
+use wechat_api_client::prelude::*;
 use wechat_api_client::{Client, Error, RetryPolicy};
 use wechat_stand_in::{
     APPID, AUTHORIZER_TOKEN, COMPONENT_TOKEN, LINKED, LIST, WeChat, body, requests_to,

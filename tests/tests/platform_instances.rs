@@ -16,6 +16,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use wechat_api_client::platform::store::{FileStore, RedisStore, Stored, TokenStore};
 use wechat_api_client::platform::{LeaseSettings, Platform};
+use wechat_api_client::prelude::*;
 use wechat_api_client::{Client, RetryPolicy};
 use wechat_stand_in::{APPID, AUTHORIZER_TOKEN, COMPONENT_TOKEN, WeChat, requests_to};
 

@@ -6,6 +6,7 @@ mod common;
 
 use serde_json::{Value, json};
 use std::time::Duration;
+use wechat_api_client::prelude::*;
 use wechat_api_client::wxopen::{
     FuncId, GetLinkedMiniProgramsError, GetLinkedMiniProgramsResponse, LinkSource, LinkStatus,
 };

@@ -1,11 +1,12 @@
 //! The builder of a request, and the call example in the client method's docs.
 //!
-//! A builder has one type parameter per required field: `crate::Missing` until the field's
+//! A builder has one type parameter per required field: the runtime's `Missing` until the field's
 //! setter is called, the field's type after. `build()` is implemented only for the state with
 //! every parameter set, so a forgotten required field does not compile. Optional fields start at
 //! their default and have no parameter. Every setter is in one generic `impl` block, so the
 //! builder's code grows with the number of fields, not with the number of states.
 
+use super::runtime as rt;
 use super::{ModuleCx, docs};
 use crate::ident::to_ident;
 use crate::ir::{Endpoint, FieldDef, Presence, SampleValue, TypeRef};
@@ -33,7 +34,8 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
     let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
     // No defaults on the parameters: rustc would hide them, and an error for a forgotten field
     // names the builder's full type, `Missing` where the field is.
-    let all_missing = params.iter().map(|_| quote!(crate::Missing));
+    let missing = rt::MISSING.tokens();
+    let all_missing = params.iter().map(|_| missing.clone());
     let start_ty = (!params.is_empty()).then(|| quote!(<#(#all_missing),*>));
     let set_types: Vec<_> = request
         .fields
@@ -58,7 +60,7 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
     let starts = request.fields.iter().map(|f| {
         let name = to_ident(&f.rust_name);
         let value = match (&f.presence, param_of(f)) {
-            (_, Some(_)) => quote!(crate::Missing),
+            (_, Some(_)) => missing.clone(),
             (Presence::Optional, None) => quote!(None),
             (Presence::DefaultValue(_), None) => {
                 let function = super::model::default_fn_name(f);
@@ -182,7 +184,10 @@ fn setter_arg(
 ) -> (TokenStream, TokenStream) {
     match f.ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(#name.into())),
-        TypeRef::Secret => (quote!(impl Into<crate::Secret>), quote!(#name.into())),
+        TypeRef::Secret => {
+            let secret = rt::SECRET.tokens();
+            (quote!(impl Into<#secret>), quote!(#name.into()))
+        }
         _ => (cx.type_tokens(&f.ty), quote!(#name)),
     }
 }
@@ -194,9 +199,10 @@ fn builder_docs(cx: &ModuleCx<'_>, e: &Endpoint, required: &[String]) -> String 
     }
     let mut text = format!(
         "Builds a [`{request}`]; start with [`{request}::builder`].\n\n\
-         Each type parameter stands for a required field: [`Missing`](crate::Missing) until its \
+         Each type parameter stands for a required field: [`Missing`]({missing}) until its \
          setter is called. `build()` exists only once every required field is set, so a \
-         forgotten one is a compile error:"
+         forgotten one is a compile error:",
+        missing = rt::MISSING.doc_link(None)
     );
     let (Some(builder), Some(last)) = (&e.request_builder, required.last()) else {
         return text;
@@ -245,7 +251,7 @@ pub fn call_example(cx: &ModuleCx<'_>, e: &Endpoint) -> Option<String> {
     };
     Some(format!(
         "# Example\n\n```no_run\n# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
-         {import}{call}\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
+         use {krate}::prelude::*;\n{import}{call}\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
         krate = cx.crate_name
     ))
 }

@@ -1,6 +1,7 @@
 //! The client method of one endpoint, and the description of the endpoint it sends.
 
 use super::docs;
+use super::runtime::{self as rt, RuntimeType};
 use crate::ident::to_ident;
 use crate::ir::{
     Endpoint, FieldDef, HttpMethod, Presence, RequestEncoding, ResponseFormat, TypeRef,
@@ -82,8 +83,17 @@ fn third_party_docs(e: &Endpoint) -> Option<String> {
     Some(text)
 }
 
-/// The method (and, for bytes, the method that streams them); `example` is the `# Example`
-/// section of its docs, when there is one.
+/// A rustdoc link to the endpoint's method, for the docs of the types in its module.
+pub fn method_link(e: &Endpoint) -> String {
+    format!("[`{m}`]({t}::{m})", m = e.method_name, t = e.call_trait)
+}
+
+/// The endpoint's call trait (the method and, for bytes, the method that streams them) and its
+/// implementation for the runtime's client; `example` is the `# Example` section of the
+/// method's docs, when there is one.
+///
+/// A trait, because the client is the runtime crate's type: the generated crate cannot add
+/// inherent methods to it. Users bring every call into scope with the crate's prelude.
 pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
     let method = to_ident(&e.method_name);
     let request_ty = to_ident(&e.request.rust_name);
@@ -98,11 +108,14 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
         text.push_str(&format!("\n\n{third_party}"));
     }
     text.push_str(&format!(
-        "\n\n# Errors\n\n[`Error::Api`](crate::Error::Api) with a [`{}`] when WeChat answers with a non-zero `errcode`; \
-         the other [`Error`](crate::Error) variants when the call fails on the way (connection, timeout, HTTP status, \
+        "\n\n# Errors\n\n[`Error::Api`]({api}) with a [`{}`] when WeChat answers with a non-zero `errcode`; \
+         the other [`Error`]({error}) variants when the call fails on the way (connection, timeout, HTTP status, \
          oversized or undecodable body, token source). A busy answer, a failed connect and a rejected token have \
-         been retried first, as the client's [`RetryPolicy`](crate::RetryPolicy) and token source allow.",
-        e.error.rust_name
+         been retried first, as the client's [`RetryPolicy`]({retry}) and token source allow.",
+        e.error.rust_name,
+        api = rt::ERROR.doc_link(Some("Api")),
+        error = rt::ERROR.doc_link(None),
+        retry = rt::RETRY_POLICY.doc_link(None),
     ));
     if let Some(example) = example {
         text.push_str(&format!("\n\n{example}"));
@@ -120,27 +133,36 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
     let (query, query_arg) = query_pairs(e);
     let (parts, body) = body(e, &request_value);
     let query = quote!(#query #parts);
-    let error = quote!(crate::Error<#error_ty>);
+    let error = rt::ERROR.tokens();
+    let error = quote!(#error<#error_ty>);
+    let (media, media_info, media_or) = (
+        rt::MEDIA.tokens(),
+        rt::MEDIA_INFO.tokens(),
+        rt::MEDIA_OR.tokens(),
+    );
     let (answer, call, stream) = match &e.format {
-        ResponseFormat::Json => (quote!(#response_ty), quote!(call), None),
+        ResponseFormat::Json => (quote!(#response_ty), rt::call::JSON, None),
         ResponseFormat::Bytes(_) => (
-            quote!(crate::Media),
-            quote!(call_media),
-            Some((quote!(crate::MediaInfo), quote!(call_media_to))),
+            media,
+            rt::call::MEDIA,
+            Some((media_info, rt::call::MEDIA_TO)),
         ),
         ResponseFormat::JsonOrBytes(_) => (
-            quote!(crate::MediaOr<#response_ty>),
-            quote!(call_media_or),
+            quote!(#media_or<#response_ty>),
+            rt::call::MEDIA_OR,
             Some((
-                quote!(crate::MediaOr<#response_ty, crate::MediaInfo>),
-                quote!(call_media_or_to),
+                quote!(#media_or<#response_ty, #media_info>),
+                rt::call::MEDIA_OR_TO,
             )),
         ),
     };
+    let call = format_ident!("{call}");
     // The methods read the request's fields, deprecated ones too.
     let allow = super::model::allow_deprecated(&e.request);
     let deprecated = e.deprecated.as_deref().map(super::deprecated);
+    let sink = rt::MEDIA_SINK.tokens();
     let streaming = stream.map(|(answer, call)| {
+        let call = format_ident!("{call}");
         let name = format_ident!("{}_to_writer", e.method_name.trim_start_matches("r#"));
         let docs = docs::outer(&format!(
             "Like [`{m}`](Self::{m}), but writes the file to `writer` as it arrives instead of \
@@ -149,11 +171,18 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
              the file): start over with a fresh writer.",
             m = e.method_name
         ));
-        quote! {
+        let declaration = quote! {
             #docs
             #deprecated
+            fn #name<W: #sink + ?Sized>(
+                &self,
+                #params
+                writer: &mut W,
+            ) -> impl Future<Output = Result<#answer, #error>> + Send;
+        };
+        let implementation = quote! {
             #allow
-            pub async fn #name<W: crate::MediaSink + ?Sized>(
+            async fn #name<W: #sink + ?Sized>(
                 &self,
                 #params
                 writer: &mut W,
@@ -161,21 +190,40 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
                 #query
                 self.#call(&OPERATION, #query_arg, #body, writer).await
             }
-        }
+        };
+        (declaration, implementation)
     });
+    let (stream_declaration, stream_implementation) = streaming.unzip();
+    let trait_name = to_ident(&e.call_trait);
+    let trait_docs = docs::outer(&format!(
+        "The call of `{wire}`: [`{m}`](Self::{m}), a method of the [`Client`]({client}) \
+         wherever this trait is in scope (the crate's `prelude` brings every call).",
+        wire = e.wire_name,
+        m = e.method_name,
+        client = rt::CLIENT.doc_link(None),
+    ));
+    let client = rt::CLIENT.tokens();
     quote! {
         #operation
 
-        impl crate::Client {
+        // The method is deprecated, not the trait: the prelude names every trait.
+        #trait_docs
+        pub trait #trait_name {
             #docs
             #deprecated
-            #allow
-            pub async fn #method(&self, #params) -> Result<#answer, #error> {
+            fn #method(&self, #params) -> impl Future<Output = Result<#answer, #error>> + Send;
+
+            #stream_declaration
+        }
+
+        #allow
+        impl #trait_name for #client {
+            async fn #method(&self, #params) -> Result<#answer, #error> {
                 #query
                 self.#call(&OPERATION, #query_arg, #body).await
             }
 
-            #streaming
+            #stream_implementation
         }
     }
 }
@@ -183,24 +231,29 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
 /// The `const` the client reads the endpoint from.
 fn emit_operation(e: &Endpoint) -> TokenStream {
     let docs = docs::outer(&format!(
-        "How [`Client::{m}`](crate::Client::{m}) reaches the endpoint.",
-        m = e.method_name
+        "How [`{m}`]({t}::{m}) reaches the endpoint.",
+        m = e.method_name,
+        t = e.call_trait,
     ));
     let wire_name = &e.wire_name;
     let host = &e.host;
     let path = &e.path;
     let http_method = match e.http_method {
-        HttpMethod::Get => quote!(crate::runtime::HttpMethod::Get),
-        HttpMethod::Post => quote!(crate::runtime::HttpMethod::Post),
+        HttpMethod::Get => member(rt::HTTP_METHOD, "Get"),
+        HttpMethod::Post => member(rt::HTTP_METHOD, "Post"),
     };
     let token = match &e.token {
         Some(token) => {
-            let kind = format_ident!("{}", token.const_name);
-            let param = &token.query_param;
-            quote!(Some(crate::runtime::TokenUse { kind: crate::TokenKind::#kind, query_param: #param }))
+            // By name: the constant a user writes (`TokenKind::COMPONENT_ACCESS_TOKEN`) is in
+            // scope only through a trait of the shared module.
+            let (token_use, declared) =
+                (rt::TOKEN_USE.tokens(), member(rt::TOKEN_KIND, "declared"));
+            let (kind, param) = (&token.kind, &token.query_param);
+            quote!(Some(#token_use { kind: #declared(#kind), query_param: #param }))
         }
         None => quote!(None),
     };
+    let operation_ty = rt::OPERATION.tokens();
     let secrets = &e.secret_fields;
     // Body constants travel as JSON text, spliced into the body (or a text part) as written.
     let constants = e.constants.iter().filter(|c| !c.in_query).map(|c| {
@@ -213,7 +266,7 @@ fn emit_operation(e: &Endpoint) -> TokenStream {
     };
     quote! {
         #docs
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: #operation_ty = #operation_ty {
             name: #wire_name,
             method: #http_method,
             host: #host,
@@ -229,11 +282,12 @@ fn emit_operation(e: &Endpoint) -> TokenStream {
 /// The body as the runtime sends it: nothing for a GET, the request as JSON, or its parts. The
 /// statements that build the parts, and the expression to pass.
 fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
+    let (body_ty, part_ty) = (rt::BODY.tokens(), rt::PART.tokens());
     if e.http_method == HttpMethod::Get {
-        return (quote!(), quote!(crate::runtime::Body::Empty));
+        return (quote!(), quote!(#body_ty::Empty));
     }
     if e.encoding == RequestEncoding::Json {
-        return (quote!(), quote!(crate::runtime::Body::json(#request)));
+        return (quote!(), quote!(#body_ty::json(#request)));
     }
     let body_fields: Vec<&FieldDef> = e
         .request
@@ -250,16 +304,16 @@ fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
             (quote!(&#value), value.clone())
         };
         match &f.ty {
-            TypeRef::File => quote!(crate::runtime::Part::file(#wire, #reference)),
-            TypeRef::Secret => quote!(crate::runtime::Part::secret(#wire, #reference)),
-            TypeRef::Flag => quote!(crate::runtime::Part::text(#wire, u8::from(#copy).to_string())),
-            TypeRef::String => quote!(crate::runtime::Part::text(#wire, #value.clone())),
+            TypeRef::File => quote!(#part_ty::file(#wire, #reference)),
+            TypeRef::Secret => quote!(#part_ty::secret(#wire, #reference)),
+            TypeRef::Flag => quote!(#part_ty::text(#wire, u8::from(#copy).to_string())),
+            TypeRef::String => quote!(#part_ty::text(#wire, #value.clone())),
             TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
-                quote!(crate::runtime::Part::text(#wire, #value.to_string()))
+                quote!(#part_ty::text(#wire, #value.to_string()))
             }
             // Objects, lists, maps and enums travel as their JSON text.
             TypeRef::Named { .. } | TypeRef::Array(_) | TypeRef::Map(_) => {
-                quote!(crate::runtime::Part::json(#wire, #reference))
+                quote!(#part_ty::json(#wire, #reference))
             }
         }
     };
@@ -293,10 +347,10 @@ fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
     };
     (
         quote! {
-            #binding: Vec<crate::runtime::Part> = #start;
+            #binding: Vec<#part_ty> = #start;
             #(#pushes)*
         },
-        quote!(crate::runtime::Body::multipart(parts)),
+        quote!(#body_ty::multipart(parts)),
     )
 }
 
@@ -305,6 +359,7 @@ fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
 /// (clippy flags pushes right after `Vec::new()`, and `prettyplease` cannot format what is
 /// inside a `vec![…]`); optional ones are pushed when present.
 fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
+    let query_text = rt::QUERY_TEXT.tokens();
     let fields: Vec<_> = e
         .request
         .fields
@@ -330,7 +385,7 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
     let text = |f: &FieldDef, value: TokenStream| match f.ty {
         TypeRef::Flag => quote!(u8::from(#value).to_string()),
         TypeRef::Secret => quote!(#value.expose_secret().to_owned()),
-        TypeRef::Named { .. } => quote!(crate::runtime::query_text(&#value)),
+        TypeRef::Named { .. } => quote!(#query_text(&#value)),
         _ => quote!(#value.to_string()),
     };
     let (optional, required): (Vec<&FieldDef>, Vec<&FieldDef>) = fields
@@ -350,7 +405,7 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
             let value = match f.ty {
                 TypeRef::Flag => text(f, quote!(*value)),
                 // `value` is already a reference.
-                TypeRef::Named { .. } => quote!(crate::runtime::query_text(value)),
+                TypeRef::Named { .. } => quote!(#query_text(value)),
                 _ => text(f, quote!(value)),
             };
             quote! {
@@ -378,4 +433,11 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
         },
         quote!(&query),
     )
+}
+
+/// A member of a runtime item: a variant, an associated function.
+fn member(item: RuntimeType, name: &str) -> TokenStream {
+    let item = item.tokens();
+    let name = format_ident!("{name}");
+    quote!(#item::#name)
 }

@@ -7,6 +7,7 @@
 //! struct: field `i` of `FIELDS` goes to slot `i`, and `finish` says what an absent field is.
 
 use super::ModuleCx;
+use super::runtime as rt;
 use crate::ident::to_ident;
 use crate::ir::{FieldDef, Presence, StructDef, TypeRef};
 use proc_macro2::{Literal, TokenStream};
@@ -23,9 +24,18 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
         .map(|f| f.flatten.as_ref().unwrap_or(&f.wire_name));
     let flattened = s.fields.iter().any(|f| f.flatten.is_some());
     let parts_slot = Literal::usize_unsuffixed(s.fields.len());
+    let (object, object_fn) = (rt::de::OBJECT.tokens(), rt::de::OBJECT_FN.tokens());
+    let (flattened_fn, flattened_optional) = (
+        rt::union::FLATTENED.tokens(),
+        rt::union::FLATTENED_OPTIONAL.tokens(),
+    );
+    let required = rt::de::REQUIRED.tokens();
     let (parts_type, parts_start) = if flattened {
         (
-            quote!(crate::runtime::union::Parts,),
+            {
+                let parts = rt::union::PARTS.tokens();
+                quote!(#parts,)
+            },
             quote!(Default::default(),),
         )
     } else {
@@ -47,13 +57,13 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
         let wire = &f.wire_name;
         let value = match (&f.presence, &f.flatten) {
             (Presence::Required, Some(_)) => {
-                quote!(crate::runtime::union::flattened(slots.#slot, slots.#parts_slot)?)
+                quote!(#flattened_fn(slots.#slot, slots.#parts_slot)?)
             }
             (_, Some(_)) => {
-                quote!(crate::runtime::union::flattened_optional(slots.#slot, slots.#parts_slot)?)
+                quote!(#flattened_optional(slots.#slot, slots.#parts_slot)?)
             }
             (presence, None) => match presence {
-                Presence::Required => quote!(crate::runtime::de::required(slots.#slot, #wire)?),
+                Presence::Required => quote!(#required(slots.#slot, #wire)?),
                 Presence::Optional => quote!(slots.#slot.flatten()),
                 Presence::DefaultZero => quote!(slots.#slot.unwrap_or_default()),
                 Presence::DefaultValue(_) => {
@@ -91,13 +101,13 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::de::object(deserializer)
+                #object_fn(deserializer)
             }
         }
 
         /// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
         #allow
-        impl crate::runtime::de::Object for #name {
+        impl #object for #name {
             const NAME: &'static str = #rust_name;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
             type Slots = (#(#slot_types)* #parts_type);
@@ -128,15 +138,16 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
 
 /// The impls for a struct without fields: it only has to be an object.
 fn emit_decode_empty(name: &proc_macro2::Ident, rust_name: &str) -> TokenStream {
+    let (object, object_fn) = (rt::de::OBJECT.tokens(), rt::de::OBJECT_FN.tokens());
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::de::object(deserializer)
+                #object_fn(deserializer)
             }
         }
 
         /// Decoding: no field of its own; the object's fields are skipped.
-        impl crate::runtime::de::Object for #name {
+        impl #object for #name {
             const NAME: &'static str = #rust_name;
             const FIELDS: &'static [&'static str] = &[];
             type Slots = ();
@@ -162,7 +173,7 @@ fn emit_decode_empty(name: &proc_macro2::Ident, rust_name: &str) -> TokenStream 
 fn value_type(cx: &ModuleCx<'_>, f: &FieldDef) -> TokenStream {
     if f.flatten.is_some() {
         // The slot of a flattened union holds its tag.
-        return quote!(crate::Tag);
+        return rt::TAG.tokens();
     }
     let ty = cx.type_tokens(&f.ty);
     match f.presence {
@@ -175,10 +186,10 @@ fn value_type(cx: &ModuleCx<'_>, f: &FieldDef) -> TokenStream {
 /// fields through the reader that also takes the other form.
 fn read_value(f: &FieldDef) -> TokenStream {
     let reader = match (&f.ty, f.lenient) {
-        (TypeRef::Flag, _) => quote!(crate::runtime::flag::Flag),
-        (TypeRef::String, true) => quote!(crate::runtime::lenient::Text),
-        (TypeRef::Integer, true) => quote!(crate::runtime::lenient::Integer),
-        (TypeRef::Number, true) => quote!(crate::runtime::lenient::Number),
+        (TypeRef::Flag, _) => rt::flag::FLAG.tokens(),
+        (TypeRef::String, true) => rt::lenient::TEXT.tokens(),
+        (TypeRef::Integer, true) => rt::lenient::INTEGER.tokens(),
+        (TypeRef::Number, true) => rt::lenient::NUMBER.tokens(),
         _ => return quote!(map.next_value()?),
     };
     match f.presence {

@@ -1,6 +1,7 @@
 //! Error enums: one per endpoint (a variant per code of its own, one per included error set, and
 //! a fallback), and one shared enum per error set.
 
+use super::runtime as rt;
 use super::{ModuleCx, docs, int_lit};
 use crate::ident::to_ident;
 use crate::ir::{Endpoint, ErrorSetEnum, ErrorVariant};
@@ -11,8 +12,8 @@ pub fn emit_error_enum(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
     let error = &e.error;
     let name = to_ident(&error.rust_name);
     let mut docs_text = format!(
-        "The errors [`Client::{m}`](crate::Client::{m}) documents: a non-zero `errcode` and the `errmsg` sent with it.",
-        m = e.method_name
+        "The errors {} documents: a non-zero `errcode` and the `errmsg` sent with it.",
+        super::client::method_link(e)
     );
     for set in &error.sets {
         docs_text.push_str(&format!(
@@ -94,6 +95,7 @@ pub fn emit_error_enum(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
     } else {
         quote!(match code { #(#from_arms)* code => Self::Undocumented { code, errmsg }, })
     };
+    let api_error = rt::API_ERROR.tokens();
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -128,7 +130,7 @@ pub fn emit_error_enum(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
             }
         }
 
-        impl crate::ApiError for #name {
+        impl #api_error for #name {
             fn from_errcode(code: i64, errmsg: String) -> Self {
                 #(#set_from)*
                 #own_from

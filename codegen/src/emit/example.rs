@@ -11,6 +11,7 @@ use quote::quote;
 pub fn emit_example_test(e: &Endpoint, json: &str) -> TokenStream {
     let response = crate::ident::to_ident(&e.response.rust_name);
     let example = raw_string(json);
+    let assert_same_json = super::runtime::testing::ASSERT_SAME_JSON.tokens();
     quote! {
         #[cfg(test)]
         mod tests {
@@ -26,7 +27,7 @@ pub fn emit_example_test(e: &Endpoint, json: &str) -> TokenStream {
                     object.remove("errmsg");
                 }
                 let encoded = serde_json::to_value(&decoded).expect("the response encodes");
-                crate::runtime::testing::assert_same_json(&encoded, &expected);
+                #assert_same_json(&encoded, &expected);
             }
         }
     }

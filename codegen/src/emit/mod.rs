@@ -1,8 +1,8 @@
 //! Stage 3: turn the IR into Rust token streams, one emitter per kind of output, then format.
 //!
 //! Emitters only translate: every name and order was decided by lowering. Generated code reaches
-//! the hand-written support code through `crate::runtime` and other modules' types through
-//! `crate::api::…`, so every output file stands alone.
+//! the hand-written runtime crate through the paths of [`runtime`] (its one registry) and other
+//! modules' types through `crate::api::…`, so every output file stands alone.
 
 mod builder;
 mod client;
@@ -11,31 +11,35 @@ mod docs;
 mod enums;
 mod errors;
 mod example;
+pub mod layout;
+pub mod manifests;
 mod model;
 mod modules;
 pub mod openapi;
+pub mod runtime;
 mod unions;
 
 use crate::OutputFile;
 use crate::format::format_file;
 use crate::ident::to_ident;
 use crate::ir::{Api, Module, TypeDef, TypeRef};
+use layout::{Home, Layout};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::path::PathBuf;
 
-/// Every output file, sorted by path. `specs_label` names the specs folder in the headers
-/// (`specs`). Fails only if the generator itself produced invalid Rust.
+/// Every output file, relative to the client crate's folder and sorted by path: the crates'
+/// sources and manifests ([`layout`] says where each goes). `specs_label` names the specs folder
+/// in the headers (`specs`); `crate_name` is the client crate's (`wechat_api_client`). Fails only
+/// if the generator itself produced invalid Rust.
 pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<OutputFile>, String> {
+    let layout = Layout::new(crate_name);
     // Each module is emitted and formatted on one thread: token streams cannot cross threads.
     let emitted = crate::parallel::map(&api.modules, |module| {
-        let mut tokens = emit_module(module, crate_name);
-        if module.path.is_empty() {
-            tokens.extend(modules::emit_response_readers(api));
-        }
-        if module.spec_file.is_some() {
-            tokens.extend(modules::emit_token_kinds(api, &module.path));
-        }
+        let tokens = if module.path.is_empty() {
+            modules::emit_client_index(api, module, &layout)
+        } else {
+            emit_module(module, &layout)
+        };
         let source = match &module.spec_file {
             Some(spec) => format!(
                 "{specs_label}/{}",
@@ -44,33 +48,33 @@ pub fn emit_api(api: &Api, specs_label: &str, crate_name: &str) -> Result<Vec<Ou
             None => format!("the folders of {specs_label}/ (module index)"),
         };
         Ok(OutputFile {
-            path: output_path(module),
+            path: Layout::module_file(module),
             contents: format_file(tokens, &source)?,
         })
     });
     let mut files = emitted.into_iter().collect::<Result<Vec<_>, String>>()?;
+    if let Some(root) = api.modules.iter().find(|m| m.path.is_empty()) {
+        files.push(OutputFile {
+            path: Layout::shared_root(),
+            contents: format_file(
+                modules::emit_shared_index(root),
+                &format!("the top-level files of {specs_label}/ (module index)"),
+            )?,
+        });
+    }
+    files.extend(manifests::emit_manifests(api, &layout, specs_label));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// `mod.rs` for the root and for groups, `<name>.rs` for spec files.
-fn output_path(module: &Module) -> PathBuf {
-    let mut path: PathBuf = module.path.iter().collect();
-    if module.spec_file.is_some() {
-        path.set_extension("rs");
-    } else {
-        path.push("mod.rs");
-    }
-    path
-}
-
-fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
+fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
     if module.spec_file.is_none() {
         return modules::emit_index(module);
     }
     let cx = ModuleCx {
         path: &module.path,
-        crate_name,
+        layout,
+        crate_name: layout.client_crate(),
     };
     let module_docs = docs::inner(&module.docs);
     let endpoint_docs = module
@@ -120,6 +124,7 @@ fn emit_module(module: &Module, crate_name: &str) -> TokenStream {
 /// Where the code being emitted lives, to write references to types as short as is unambiguous.
 pub(crate) struct ModuleCx<'a> {
     path: &'a [String],
+    layout: &'a Layout,
     /// The crate the output is part of, as doc examples (separate crates) name it.
     crate_name: &'a str,
 }
@@ -147,11 +152,11 @@ impl ModuleCx<'_> {
     pub fn type_tokens(&self, ty: &TypeRef) -> TokenStream {
         match ty {
             TypeRef::String => quote!(String),
-            TypeRef::Secret => quote!(crate::Secret),
+            TypeRef::Secret => runtime::SECRET.tokens(),
             TypeRef::Integer => quote!(i64),
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean | TypeRef::Flag => quote!(bool),
-            TypeRef::File => quote!(crate::Upload),
+            TypeRef::File => runtime::UPLOAD.tokens(),
             TypeRef::Array(inner) => {
                 let inner = self.type_tokens(inner);
                 quote!(Vec<#inner>)
@@ -164,17 +169,21 @@ impl ModuleCx<'_> {
         }
     }
 
-    /// A named type of the module at `module`, as this module's code names it.
+    /// A named type of the module at `module`, as this module's code names it: by its name in
+    /// its own module; through `crate::` in its crate (a crate re-exports its spec modules'
+    /// items, a nested group's by the nested module); through the other crate's name otherwise.
     pub fn named_tokens(&self, rust_name: &str, module: &[String]) -> TokenStream {
         let name = to_ident(rust_name);
         if module == self.path {
-            quote!(#name)
+            return quote!(#name);
+        }
+        let (root, inner) = self.crate_path(module);
+        let inner = inner.iter().map(|m| to_ident(m));
+        if root == "crate" {
+            quote!(crate:: #(#inner::)* #name)
         } else {
-            // Spec modules are re-exported by their group, so the group path names it.
-            let group = module[..module.len().saturating_sub(1)]
-                .iter()
-                .map(|m| to_ident(m));
-            quote!(crate::api:: #(#group::)* #name)
+            let root = to_ident(&root);
+            quote!(::#root:: #(#inner::)* #name)
         }
     }
 
@@ -183,14 +192,28 @@ impl ModuleCx<'_> {
         if module == self.path {
             return rust_name.to_owned();
         }
-        let mut path = vec!["crate", "api"];
-        path.extend(
-            module[..module.len().saturating_sub(1)]
-                .iter()
-                .map(String::as_str),
-        );
+        let (root, inner) = self.crate_path(module);
+        let mut path = vec![root.as_str()];
+        path.extend(inner.iter().map(String::as_str));
         path.push(rust_name);
         path.join("::")
+    }
+
+    /// The crate that defines the types of the spec module at `module`, as this module names it
+    /// (`crate` for its own), and the modules inside that crate that re-export them.
+    fn crate_path<'m>(&self, module: &'m [String]) -> (String, &'m [String]) {
+        let home = Home::of_type(module);
+        let own = Home::of(self.path, true);
+        let root = if home == own {
+            "crate".to_owned()
+        } else {
+            self.layout.crate_ident(home)
+        };
+        let inner = match home {
+            Home::Group(_) => &module[1..module.len().saturating_sub(1).max(1)],
+            _ => &module[..0],
+        };
+        (root, inner)
     }
 }
 

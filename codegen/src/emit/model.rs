@@ -1,5 +1,6 @@
 //! Structs: requests, responses and named object types.
 
+use super::runtime as rt;
 use super::{ModuleCx, docs};
 use crate::ident::to_ident;
 use crate::ir::{
@@ -10,7 +11,7 @@ use quote::{format_ident, quote};
 
 pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>) -> TokenStream {
     let name = to_ident(&s.rust_name);
-    let docs = docs::outer(&s.docs);
+    let docs = docs::outer(&struct_docs(s, endpoint));
     // Query parameters live in the request struct but travel in the URL, not the body.
     let query_fields: &[String] = match endpoint {
         Some(e) if e.request.rust_name == s.rust_name => &e.query_fields,
@@ -68,6 +69,21 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
     }
 }
 
+/// The struct's docs; an endpoint's request or response without docs of its own is described
+/// by the method that takes or returns it.
+fn struct_docs(s: &StructDef, endpoint: Option<&Endpoint>) -> String {
+    match endpoint {
+        Some(e) if s.docs.is_empty() && s.rust_name == e.request.rust_name => {
+            format!("The request of {}.", super::client::method_link(e))
+        }
+        Some(e) if s.docs.is_empty() && s.rust_name == e.response.rust_name => format!(
+            "The response of {} when `errcode` is 0.",
+            super::client::method_link(e)
+        ),
+        _ => s.docs.clone(),
+    }
+}
+
 fn emit_field(
     cx: &ModuleCx<'_>,
     s: &StructDef,
@@ -96,22 +112,22 @@ fn emit_field(
         args.push(quote!(skip));
     } else {
         let flag = f.ty == TypeRef::Flag;
+        let (flag_serialize, flag_option) = (
+            rt::flag::SERIALIZE.text(),
+            rt::flag::SERIALIZE_OPTION.text(),
+        );
         match &f.presence {
-            Presence::Required if flag => {
-                args.push(quote!(serialize_with = "crate::runtime::flag::serialize"))
-            }
+            Presence::Required if flag => args.push(quote!(serialize_with = #flag_serialize)),
             Presence::Required => {}
             Presence::Optional => {
                 if flag {
-                    args.push(quote!(
-                        serialize_with = "crate::runtime::flag::option::serialize"
-                    ));
+                    args.push(quote!(serialize_with = #flag_option));
                 }
                 args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
             // Defaults act when decoding, which `super::decode` does: nothing to say to serde.
             Presence::DefaultZero | Presence::DefaultValue(_) if flag => {
-                args.push(quote!(serialize_with = "crate::runtime::flag::serialize"));
+                args.push(quote!(serialize_with = #flag_serialize));
             }
             Presence::DefaultZero | Presence::DefaultValue(_) => {}
         }

@@ -2,6 +2,7 @@
 //! written (the tag and the payload's key, or the payload's fields), and how it is read (the
 //! runtime's `union::Parts`, then the variant the tag names).
 
+use super::runtime as rt;
 use super::{ModuleCx, docs};
 use crate::ident::to_ident;
 use crate::ir::{TagValue, UnionDef, UnionStyle, UnionVariant};
@@ -35,11 +36,12 @@ pub fn emit_union(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
             None => quote!(#docs #deprecated #variant,),
         }
     });
+    let unknown_variant = rt::UNKNOWN_VARIANT.tokens();
     let (unknown, non_exhaustive) = if u.wire.received {
         (
             quote! {
                 /// A variant this client does not know, kept as received.
-                Unknown(crate::UnknownVariant),
+                Unknown(#unknown_variant),
             },
             quote!(#[non_exhaustive]),
         )
@@ -71,21 +73,25 @@ pub fn emit_union(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
 fn emit_serialize(u: &UnionDef) -> TokenStream {
     let name = to_ident(&u.rust_name);
     let tag_key = &u.tag;
+    let (sibling, inline) = (
+        rt::union::SERIALIZE_SIBLING.tokens(),
+        rt::union::SERIALIZE_INLINE.tokens(),
+    );
     let arms = u.variants.iter().map(|v| {
         let variant = to_ident(&v.rust_name);
         let tag = tag_tokens(&v.value);
         match (&v.payload, u.style, &v.field) {
             (None, _, _) => quote! {
-                Self::#variant => crate::runtime::union::serialize_sibling::<_, _, ()>(serializer, #tag_key, #tag, None),
+                Self::#variant => #sibling::<_, _, ()>(serializer, #tag_key, #tag, None),
             },
             (Some(_), UnionStyle::Sibling, field) => {
                 let key = field.clone().unwrap_or_default();
                 quote! {
-                    Self::#variant(payload) => crate::runtime::union::serialize_sibling(serializer, #tag_key, #tag, Some((#key, payload))),
+                    Self::#variant(payload) => #sibling(serializer, #tag_key, #tag, Some((#key, payload))),
                 }
             }
             (Some(_), UnionStyle::Inline, _) => quote! {
-                Self::#variant(payload) => crate::runtime::union::serialize_inline(serializer, #tag_key, #tag, payload),
+                Self::#variant(payload) => #inline(serializer, #tag_key, #tag, payload),
             },
         }
     });
@@ -124,20 +130,25 @@ fn emit_decode(u: &UnionDef) -> TokenStream {
         quote!(Some(tag) if tag.is(#value) => #read,)
     });
     let allow = deprecated_allow(u);
+    let (union, deserialize, parts) = (
+        rt::union::UNION.tokens(),
+        rt::union::DESERIALIZE.tokens(),
+        rt::union::PARTS.tokens(),
+    );
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::union::deserialize(deserializer)
+                #deserialize(deserializer)
             }
         }
 
         /// Decoding: the variant the tag names, its payload read from the object's other keys.
         #allow
-        impl crate::runtime::union::Union for #name {
+        impl #union for #name {
             const NAME: &'static str = #rust_name;
             const TAG: &'static str = #tag_key;
 
-            fn from_parts<E: serde::de::Error>(parts: crate::runtime::union::Parts) -> Result<Self, E> {
+            fn from_parts<E: serde::de::Error>(parts: #parts) -> Result<Self, E> {
                 match parts.tag() {
                     #(#arms)*
                     _ => parts.unknown().map(Self::Unknown),

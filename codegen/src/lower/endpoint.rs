@@ -29,14 +29,10 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
     };
     let token = lower_token(cx, e);
     let third_party = e.third_party.as_ref().map(|t| lower_third_party(cx, t));
-    let (request, query_fields, constants) = lower_request(cx, e, &type_prefix, &method_name);
+    let (request, query_fields, constants) = lower_request(cx, e, &type_prefix);
     let format = lower_format(cx, e);
-    let response_docs = docs_or(
-        e.response.docs.as_deref(),
-        &format!(
-            "The response of [`Client::{method_name}`](crate::Client::{method_name}) when `errcode` is 0."
-        ),
-    );
+    // Without docs of its own, the emitters describe the response by the method it answers.
+    let response_docs = docs_or(e.response.docs.as_deref(), "");
     let response = fields::lower_struct(
         cx,
         format!("{type_prefix}Response"),
@@ -49,6 +45,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
     valid_name?;
     Some(Endpoint {
         wire_name: e.name.clone(),
+        call_trait: type_prefix,
         method_name,
         summary: e.summary.trim().to_owned(),
         docs: e
@@ -317,7 +314,6 @@ fn lower_request(
     cx: &mut Cx<'_>,
     e: &EndpointSpec,
     type_prefix: &str,
-    method_name: &str,
 ) -> (Option<StructDef>, Vec<String>, Option<Vec<ConstField>>) {
     let multipart = e.request.encoding == spec::RequestEncoding::Multipart;
     if e.method == spec::HttpMethod::Get && !e.request.body.is_empty() {
@@ -334,7 +330,8 @@ fn lower_request(
             "remove `encoding:`, or use `method: POST`",
         );
     }
-    let docs = format!("The request of [`Client::{method_name}`](crate::Client::{method_name}).");
+    // The emitters describe the request by the method that takes it.
+    let docs = String::new();
     let query = e
         .request
         .query

@@ -7,6 +7,7 @@
 
 use super::Cx;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::emit::runtime as rt;
 use crate::ident::{self, Namespace};
 use crate::ir::{EnumRepr, EnumValue};
 use crate::load::LoadedSpec;
@@ -108,6 +109,20 @@ impl Registry {
                     "rename the folder",
                 );
             }
+            if module.len() > 1 && module[0] == crate::emit::layout::SHARED_DIR {
+                cx.error(
+                    "",
+                    "a group folder cannot be named `shared`: each group is a crate named after the client crate and the group, and the `shared` one holds what the top-level spec files define",
+                    "rename the folder",
+                );
+            }
+            if module.first().is_some_and(|top| top == "prelude") {
+                cx.error(
+                    "",
+                    "a group folder or shared spec file cannot be named `prelude`: the generated crate's `prelude` module brings every call into scope",
+                    "rename the folder or file",
+                );
+            }
             for depth in 1..module.len() {
                 group_paths.insert(module[..depth].to_vec(), spec.rel_path.clone());
             }
@@ -172,7 +187,7 @@ impl Registry {
         for (index, ty) in spec.spec.types.iter().enumerate() {
             let at = format!("types[{index}].name");
             match check_pascal(&ty.name) {
-                Ok(name) if RESERVED_TYPES.contains(&name.as_str()) => diagnostics.push(report(
+                Ok(name) if is_reserved_type(&name) => diagnostics.push(report(
                     at,
                     format!("type name `{name}` would hide a type the generated code uses"),
                     "choose another name",
@@ -234,7 +249,7 @@ impl Registry {
             // A set whose enum name is taken is still registered, so that the endpoints that
             // include it are checked rather than reported as including an unknown set.
             let enum_name = format!("{variant}Error");
-            if RESERVED_TYPES.contains(&enum_name.as_str()) {
+            if is_reserved_type(&enum_name) {
                 diagnostics.push(report(
                     format!("{at}.name"),
                     format!(
@@ -326,10 +341,12 @@ impl Registry {
             }
             let at = "endpoint.operation".to_owned();
             match ident::snake(&endpoint.operation) {
-                Ok(method) if RESERVED_METHODS.contains(&method.as_str()) => {
+                Ok(method) if rt::CLIENT_METHODS.contains(&method.as_str()) => {
                     diagnostics.push(report(
                         at,
-                        format!("operation `{method}` is already a method of `Client`"),
+                        format!(
+                            "operation `{method}` is already a method of the runtime's `Client`"
+                        ),
                         "choose another operation name",
                     ))
                 }
@@ -370,7 +387,7 @@ impl Registry {
                             ));
                         }
                     }
-                    for suffix in ["Request", "RequestBuilder", "Response", "Error"] {
+                    for suffix in ["", "Request", "RequestBuilder", "Response", "Error"] {
                         let name =
                             format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
                         if let Err(earlier) = type_names.claim(
@@ -380,10 +397,11 @@ impl Registry {
                             diagnostics.push(report(
                                 at.clone(),
                                 format!(
-                                    "the operation's {} type `{name}` is already taken by {earlier}",
+                                    "the operation's {} `{name}` is already taken by {earlier}",
                                     match suffix {
-                                        "RequestBuilder" => "request builder".to_owned(),
-                                        other => other.to_lowercase(),
+                                        "" => "call trait".to_owned(),
+                                        "RequestBuilder" => "request builder type".to_owned(),
+                                        other => format!("{} type", other.to_lowercase()),
                                     }
                                 ),
                                 "rename the operation or the other type",
@@ -523,51 +541,35 @@ impl Registry {
     }
 }
 
-/// Names the generated code relies on (the prelude, and the crate-root items of the runtime):
-/// a spec type with one of these names would hide them in its module.
+/// Names the generated code relies on besides the runtime's (Rust's prelude, and the client
+/// crate's own root items): a spec type with one of these names would hide them in its module,
+/// or clash with them at the crate root.
 const RESERVED_TYPES: &[&str] = &[
-    "AccessToken",
-    "ApiError",
+    "BTreeMap",
     "Box",
-    "BuildError",
-    "Client",
-    "ClientBuilder",
     "Default",
     "Err",
-    "Error",
     // The error answer's schema in the OpenAPI export.
     "ErrorResponse",
     "From",
-    "Missing",
     "None",
     "Ok",
     "Option",
     "Result",
-    // The other crate-root items of the runtime: a type of a shared spec (or an error set's
-    // enum) with one of these names would be hidden behind the runtime's re-export.
-    "RetryPolicy",
-    "Secret",
     "Some",
+    "String",
+    "Vec",
+    // The client crate's hand-written token sources, and the declared token kinds' trait.
     "StableTokenSource",
     "WecomTokenSource",
-    "TagLiteral",
-    "String",
-    "TokenKind",
-    "TokenSource",
-    "TokenSourceError",
-    "Upload",
-    "Tag",
-    "UnknownVariant",
-    "Media",
-    "MediaInfo",
-    "MediaOr",
-    "MediaSink",
-    "BTreeMap",
-    "Vec",
+    "TokenKinds",
 ];
 
-/// Methods the hand-written `Client` already has.
-const RESERVED_METHODS: &[&str] = &["builder", "call"];
+/// Whether a type of this name would hide or clash with an item generated code relies on: the
+/// runtime's root items (re-exported at the client crate's root) and [`RESERVED_TYPES`].
+fn is_reserved_type(name: &str) -> bool {
+    RESERVED_TYPES.contains(&name) || rt::ROOT_ITEMS.iter().any(|item| item.name() == name)
+}
 
 /// A type or variant name the author wrote: it must be a PascalCase identifier.
 pub fn check_pascal(name: &str) -> Result<String, (String, String)> {

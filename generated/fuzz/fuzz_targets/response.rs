@@ -5,6 +5,7 @@
 
 #![no_main]
 
+use wechat_api_client::prelude::*;
 use cap::Cap;
 use libfuzzer_sys::fuzz_target;
 use std::alloc::System;

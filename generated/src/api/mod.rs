@@ -6,44 +6,107 @@
 //! Each folder at the top is a cargo feature of the same name, all on by default; the spec files at the top of the specs folder are shared by every group.
 
 #[cfg(feature = "base")]
-pub mod base;
+pub use ::wechat_api_client_base as base;
 
 #[cfg(feature = "component")]
-pub mod component;
-
-mod errors;
-
-pub use self::errors::*;
+pub use ::wechat_api_client_component as component;
 
 #[cfg(feature = "mass")]
-pub mod mass;
+pub use ::wechat_api_client_mass as mass;
 
 #[cfg(feature = "material")]
-pub mod material;
+pub use ::wechat_api_client_material as material;
 
 #[cfg(feature = "subscribe")]
-pub mod subscribe;
-
-mod tokens;
+pub use ::wechat_api_client_subscribe as subscribe;
 
 #[cfg(feature = "wecom")]
-pub mod wecom;
+pub use ::wechat_api_client_wecom as wecom;
 
 #[cfg(feature = "wxacode")]
-pub mod wxacode;
+pub use ::wechat_api_client_wxacode as wxacode;
 
 #[cfg(feature = "wxopen")]
-pub mod wxopen;
+pub use ::wechat_api_client_wxopen as wxopen;
+
+pub use ::wechat_api_client_shared::*;
+
+/// The token kinds the specs declare, as constants of [`TokenKind`](wechat_api_runtime::TokenKind).
+pub trait TokenKinds {
+    /// A third-party platform's own `component_access_token`, from `api_component_token` with the
+    /// platform's AppID, AppSecret and the latest `component_verify_ticket`; 2 hours. The platform's
+    /// own endpoints (`api_create_preauthcode`, `api_query_auth`, …) take it.
+    ///
+    /// Sent in query parameter `component_access_token` unless an endpoint names another.
+    const COMPONENT_ACCESS_TOKEN: ::wechat_api_runtime::TokenKind;
+    /// A WeCom (企业微信) application's `access_token`, from WeCom's `gettoken` with the corp id and
+    /// the application's secret; 7200 s. Each application has its own, usable by it alone. WeCom's
+    /// endpoints take it in `access_token`, the parameter name WeChat's use for theirs.
+    ///
+    /// Sent in query parameter `access_token` unless an endpoint names another.
+    const WECOM_ACCESS_TOKEN: ::wechat_api_runtime::TokenKind;
+}
+
+impl TokenKinds for ::wechat_api_runtime::TokenKind {
+    const COMPONENT_ACCESS_TOKEN: Self = Self::declared("component_access_token");
+    const WECOM_ACCESS_TOKEN: Self = Self::declared("wecom_access_token");
+}
+
+/// The calls of the enabled groups as methods of the client, and the declared token
+/// kinds as constants: `use …::prelude::*;` and every endpoint is one expression away.
+pub mod prelude {
+    #[cfg(feature = "base")]
+    pub use crate::api::base::GetStableAccessToken;
+    #[cfg(feature = "component")]
+    pub use crate::api::component::RefreshAuthorizerToken;
+    #[cfg(feature = "component")]
+    pub use crate::api::component::GetComponentAccessToken;
+    #[cfg(feature = "component")]
+    pub use crate::api::component::CreatePreAuthCode;
+    #[cfg(feature = "component")]
+    pub use crate::api::component::GetAuthorizerInfo;
+    #[cfg(feature = "component")]
+    pub use crate::api::component::ListAuthorizers;
+    #[cfg(feature = "component")]
+    pub use crate::api::component::QueryAuthorization;
+    #[cfg(feature = "mass")]
+    pub use crate::api::mass::PreviewMassMessage;
+    #[cfg(feature = "mass")]
+    pub use crate::api::mass::SendMassMessage;
+    #[cfg(feature = "material")]
+    pub use crate::api::material::AddPermanentMaterial;
+    #[cfg(feature = "material")]
+    pub use crate::api::material::GetTemporaryMedia;
+    #[cfg(feature = "material")]
+    pub use crate::api::material::UploadArticleImage;
+    #[cfg(feature = "subscribe")]
+    pub use crate::api::subscribe::SendSubscriptionNotification;
+    #[cfg(feature = "subscribe")]
+    pub use crate::api::subscribe::SendSubscriptionMessage;
+    #[cfg(feature = "wecom")]
+    pub use crate::api::wecom::GetWecomAccessToken;
+    #[cfg(feature = "wecom")]
+    pub use crate::api::wecom::SendWecomMessage;
+    #[cfg(feature = "wxacode")]
+    pub use crate::api::wxacode::GetMiniProgramCode;
+    #[cfg(feature = "wxopen")]
+    pub use crate::api::wxopen::LinkMiniProgram;
+    #[cfg(feature = "wxopen")]
+    pub use crate::api::wxopen::GetLinkedMiniPrograms;
+    #[cfg(feature = "wxopen")]
+    pub use crate::api::wxopen::UnlinkMiniProgram;
+    pub use crate::api::TokenKinds;
+}
 
 /// Every endpoint of the enabled groups, with its response path: a 200 answer's body
 /// through the envelope and into the endpoint's type within the memory bound, as a call
 /// reads it. For the fuzz target and the property tests; not part of the API.
 #[doc(hidden)]
-pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
+pub const RESPONSE_READERS: &[(&str, ::wechat_api_runtime::ResponseReader)] = &[
     #[cfg(feature = "base")]
     (
         "stable_token",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::base::GetStableAccessTokenResponse,
             crate::api::base::GetStableAccessTokenError,
         >,
@@ -51,7 +114,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "component")]
     (
         "api_authorizer_token",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::component::RefreshAuthorizerTokenResponse,
             crate::api::component::RefreshAuthorizerTokenError,
         >,
@@ -59,7 +122,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "component")]
     (
         "api_component_token",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::component::GetComponentAccessTokenResponse,
             crate::api::component::GetComponentAccessTokenError,
         >,
@@ -67,7 +130,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "component")]
     (
         "api_create_preauthcode",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::component::CreatePreAuthCodeResponse,
             crate::api::component::CreatePreAuthCodeError,
         >,
@@ -75,7 +138,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "component")]
     (
         "api_get_authorizer_info",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::component::GetAuthorizerInfoResponse,
             crate::api::component::GetAuthorizerInfoError,
         >,
@@ -83,7 +146,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "component")]
     (
         "api_get_authorizer_list",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::component::ListAuthorizersResponse,
             crate::api::component::ListAuthorizersError,
         >,
@@ -91,7 +154,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "component")]
     (
         "api_query_auth",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::component::QueryAuthorizationResponse,
             crate::api::component::QueryAuthorizationError,
         >,
@@ -99,7 +162,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "mass")]
     (
         "preview",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::mass::PreviewMassMessageResponse,
             crate::api::mass::PreviewMassMessageError,
         >,
@@ -107,7 +170,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "mass")]
     (
         "sendall",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::mass::SendMassMessageResponse,
             crate::api::mass::SendMassMessageError,
         >,
@@ -115,7 +178,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "material")]
     (
         "add_material",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::material::AddPermanentMaterialResponse,
             crate::api::material::AddPermanentMaterialError,
         >,
@@ -123,7 +186,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "material")]
     (
         "media_get",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::material::GetTemporaryMediaResponse,
             crate::api::material::GetTemporaryMediaError,
         >,
@@ -131,7 +194,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "material")]
     (
         "uploadimg",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::material::UploadArticleImageResponse,
             crate::api::material::UploadArticleImageError,
         >,
@@ -139,7 +202,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "subscribe")]
     (
         "bizsend",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::subscribe::SendSubscriptionNotificationResponse,
             crate::api::subscribe::SendSubscriptionNotificationError,
         >,
@@ -147,7 +210,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "subscribe")]
     (
         "send",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::subscribe::SendSubscriptionMessageResponse,
             crate::api::subscribe::SendSubscriptionMessageError,
         >,
@@ -155,7 +218,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "wecom")]
     (
         "gettoken",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::wecom::GetWecomAccessTokenResponse,
             crate::api::wecom::GetWecomAccessTokenError,
         >,
@@ -163,7 +226,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "wecom")]
     (
         "message_send",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::wecom::SendWecomMessageResponse,
             crate::api::wecom::SendWecomMessageError,
         >,
@@ -171,7 +234,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "wxopen")]
     (
         "wxamplink",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::wxopen::LinkMiniProgramResponse,
             crate::api::wxopen::LinkMiniProgramError,
         >,
@@ -179,7 +242,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "wxopen")]
     (
         "wxamplinkget",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::wxopen::GetLinkedMiniProgramsResponse,
             crate::api::wxopen::GetLinkedMiniProgramsError,
         >,
@@ -187,7 +250,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "wxopen")]
     (
         "wxampunlink",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::wxopen::UnlinkMiniProgramResponse,
             crate::api::wxopen::UnlinkMiniProgramError,
         >,

@@ -4,6 +4,7 @@
 //!
 //! ```no_run
 //! use wechat_api_client::platform::{Platform, PushQuery};
+//! use wechat_api_client::prelude::*;
 //!
 //! # async fn run(query: PushQuery, body: Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
 //! let platform = Platform::builder("wx_component_appid", "COMPONENT_SECRET")
@@ -38,6 +39,7 @@ use crate::component::{
     AuthorizationInfo, CreatePreAuthCodeError, CreatePreAuthCodeRequest, ListAuthorizersError,
     QueryAuthorizationError, QueryAuthorizationRequest, RefreshAuthorizerTokenError,
 };
+use crate::prelude::*;
 use crate::{BuildError, Client, ClientBuilder, Error, Secret, TokenKind};
 use lease::Leases;
 use sources::{AuthorizerTokenSource, ComponentTokenSource, Shared};

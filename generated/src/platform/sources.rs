@@ -9,6 +9,7 @@ use crate::component::{
     GetComponentAccessTokenRequest, ListAuthorizersRequest, RefreshAuthorizerTokenError,
     RefreshAuthorizerTokenRequest,
 };
+use crate::prelude::*;
 use crate::{AccessToken, Client, Error, Secret, TokenSource, TokenSourceError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -5,34 +5,67 @@
 //!
 //! Each folder at the top is a cargo feature of the same name, all on by default; the spec files at the top of the specs folder are shared by every group.
 
-mod errors;
-
-pub use self::errors::*;
-
 #[cfg(feature = "files")]
-pub mod files;
+pub use ::workspace_tests_files as files;
 
 #[cfg(feature = "messages")]
-pub mod messages;
-
-mod money;
-
-pub use self::money::*;
+pub use ::workspace_tests_messages as messages;
 
 #[cfg(feature = "shop")]
-pub mod shop;
+pub use ::workspace_tests_shop as shop;
 
-mod tokens;
+pub use ::workspace_tests_shared::*;
+
+/// The token kinds the specs declare, as constants of [`TokenKind`](wechat_api_runtime::TokenKind).
+pub trait TokenKinds {
+    /// A platform's token.
+    ///
+    /// Sent in query parameter `component_access_token` unless an endpoint names another.
+    const COMPONENT_ACCESS_TOKEN: ::wechat_api_runtime::TokenKind;
+    /// The shop's own token, a kind only this fixture declares.
+    ///
+    /// Sent in query parameter `shop_token` unless an endpoint names another.
+    const SHOP_TOKEN: ::wechat_api_runtime::TokenKind;
+}
+
+impl TokenKinds for ::wechat_api_runtime::TokenKind {
+    const COMPONENT_ACCESS_TOKEN: Self = Self::declared("component_access_token");
+    const SHOP_TOKEN: Self = Self::declared("shop_token");
+}
+
+/// The calls of the enabled groups as methods of the client, and the declared token
+/// kinds as constants: `use …::prelude::*;` and every endpoint is one expression away.
+pub mod prelude {
+    #[cfg(feature = "files")]
+    pub use crate::api::files::DownloadFile;
+    #[cfg(feature = "files")]
+    pub use crate::api::files::FetchFile;
+    #[cfg(feature = "files")]
+    pub use crate::api::files::UploadFile;
+    #[cfg(feature = "messages")]
+    pub use crate::api::messages::ReadInbox;
+    #[cfg(feature = "messages")]
+    pub use crate::api::messages::RelayMessage;
+    #[cfg(feature = "messages")]
+    pub use crate::api::messages::SendMessage;
+    #[cfg(feature = "shop")]
+    pub use crate::api::shop::AddNote;
+    #[cfg(feature = "shop")]
+    pub use crate::api::shop::CreateOrder;
+    #[cfg(feature = "shop")]
+    pub use crate::api::shop::ListOrders;
+    pub use crate::api::TokenKinds;
+}
 
 /// Every endpoint of the enabled groups, with its response path: a 200 answer's body
 /// through the envelope and into the endpoint's type within the memory bound, as a call
 /// reads it. For the fuzz target and the property tests; not part of the API.
 #[doc(hidden)]
-pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
+pub const RESPONSE_READERS: &[(&str, ::wechat_api_runtime::ResponseReader)] = &[
     #[cfg(feature = "files")]
     (
         "fetch",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::files::FetchFileResponse,
             crate::api::files::FetchFileError,
         >,
@@ -40,7 +73,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "files")]
     (
         "upload",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::files::UploadFileResponse,
             crate::api::files::UploadFileError,
         >,
@@ -48,7 +81,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "messages")]
     (
         "inbox",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::messages::ReadInboxResponse,
             crate::api::messages::ReadInboxError,
         >,
@@ -56,7 +89,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "messages")]
     (
         "relay",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::messages::RelayMessageResponse,
             crate::api::messages::RelayMessageError,
         >,
@@ -64,7 +97,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "messages")]
     (
         "send",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::messages::SendMessageResponse,
             crate::api::messages::SendMessageError,
         >,
@@ -72,7 +105,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "shop")]
     (
         "addnote",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::shop::AddNoteResponse,
             crate::api::shop::AddNoteError,
         >,
@@ -80,7 +113,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "shop")]
     (
         "createorder",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::shop::CreateOrderResponse,
             crate::api::shop::CreateOrderError,
         >,
@@ -88,7 +121,7 @@ pub const RESPONSE_READERS: &[(&str, crate::runtime::ResponseReader)] = &[
     #[cfg(feature = "shop")]
     (
         "listorders",
-        crate::runtime::read_as::<
+        ::wechat_api_runtime::read_as::<
             crate::api::shop::ListOrdersResponse,
             crate::api::shop::ListOrdersError,
         >,

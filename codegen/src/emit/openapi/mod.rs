@@ -456,7 +456,9 @@ impl Cx<'_> {
         }
         let mut schema = Map::new();
         schema.insert("type".into(), json!("object"));
-        schema.insert("description".into(), json!(s.docs));
+        if !s.docs.is_empty() {
+            schema.insert("description".into(), json!(s.docs));
+        }
         schema.insert("properties".into(), Value::Object(properties));
         if !required.is_empty() {
             schema.insert("required".into(), json!(required));
@@ -469,8 +471,12 @@ impl Cx<'_> {
                 } else {
                     json!({"anyOf": [reference(rust_name), {"type": "object"}]})
                 };
-                let description = schema.remove("description").unwrap_or_default();
-                json!({"description": description, "allOf": [Value::Object(schema), union]})
+                let mut wrapper = Map::new();
+                if let Some(description) = schema.remove("description") {
+                    wrapper.insert("description".into(), description);
+                }
+                wrapper.insert("allOf".into(), json!([Value::Object(schema), union]));
+                Value::Object(wrapper)
             }
             _ => Value::Object(schema),
         }
