@@ -8,6 +8,8 @@ usage (from the workspace root):
   python3 codegen/benches/bench.py peers [N ...]      # all of the above beside progenitor and
                                                       # openapi-generator (installs both; not CI)
 
+BENCH_GROUPS=G spreads the synthetic endpoints over G groups (G crates; default 1).
+
 Everything happens under target/bench/ (nothing is checked in). Wall time and peak memory come
 from GNU time (`/usr/bin/time -f "%e %M"`): the peak is the largest resident set of the process
 or any descendant it waited for, so for `cargo check` it is rustc's peak. The synthetic specs come
@@ -61,41 +63,46 @@ def build_codegen():
     run(["cargo", "build", "--release", "--locked", "-q", "-p", "codegen"], cwd=ROOT)
 
 
+GROUPS = int(os.environ.get("BENCH_GROUPS", "1"))
+
+
 def synthetic_specs(n):
-    """The synthetic spec set of n endpoints, written afresh by this codegen binary (a set left
-    by an older one may differ)."""
-    specs = WORK / f"specs-{n}"
+    """The synthetic spec set of n endpoints over GROUPS groups, written afresh by this codegen
+    binary (a set left by an older one may differ)."""
+    specs = WORK / f"specs-{n}-{GROUPS}"
     shutil.rmtree(specs, ignore_errors=True)
-    run([CODEGEN, "synthetic", "--endpoints", str(n), "--out", specs])
+    run([CODEGEN, "synthetic", "--endpoints", str(n), "--groups", str(GROUPS), "--out", specs])
     return specs
 
 
 def our_workspace(n):
-    """A workspace holding a copy of the generated crate (runtime and manifest), its `src/api`
-    empty: the synthetic API is generated into it. Dependency versions come from our lock file."""
-    ws = WORK / f"ours-{n}"
+    """A workspace holding a copy of the client crate (its hand-written files and manifest) and
+    the runtime crate, with no generated crate: the synthetic API is generated into it.
+    Dependency versions come from our lock file. The third-party platform (`platform`, `redis`)
+    names groups the synthetic specs do not have, so it is left out."""
+    ws = WORK / f"ours-{n}-{GROUPS}"
     if ws.exists():
         shutil.rmtree(ws)
     crate = ws / "generated"
     crate.mkdir(parents=True)
     manifest = (ROOT / "Cargo.toml").read_text()
-    manifest = re.sub(r'members = \[[^\]]*\]', 'members = ["generated"]', manifest)
+    members = '["generated", "generated/runtime", "generated/shared", "generated/groups/*"]'
+    manifest = re.sub(r'members = \[[^\]]*\]', f"members = {members}", manifest)
     manifest = re.sub(r'\nexclude = \[[^\]]*\]', "", manifest)
     manifest = re.sub(r'\n(wechat-api-client|codegen) = \{ path[^\n]*', "", manifest)
     (ws / "Cargo.toml").write_text(manifest)
     shutil.copy(ROOT / "Cargo.lock", ws / "Cargo.lock")
     shutil.copy(ROOT / "README.md", ws / "README.md")
-    for part in ["Cargo.toml", "src", "examples", "tests", "benches"]:
-        source = ROOT / "generated" / part
-        if not source.exists():
-            continue
-        if source.is_dir():
-            shutil.copytree(source, crate / part)
-        else:
-            shutil.copy(source, crate / part)
+    shutil.copytree(ROOT / "generated" / "runtime", crate / "runtime")
+    shutil.copytree(ROOT / "generated" / "src", crate / "src")
+    client = (ROOT / "generated" / "Cargo.toml").read_text()
+    # Only the package, its features and dependencies: no examples, tests or benches.
+    client = client[: client.index("\n[lints]")] + "\n[lints]\nworkspace = true\n"
+    client = re.sub(r'\nplatform = \[[^\]]*\]', "", client)
+    client = re.sub(r'\n# A token store on Redis[^\n]*\nredis = [^\n]*', "", client)
+    (crate / "Cargo.toml").write_text(client)
     shutil.rmtree(crate / "src" / "api")
     (crate / "src" / "api").mkdir()
-    shutil.rmtree(crate / "openapi", ignore_errors=True)
     return ws
 
 
@@ -113,7 +120,14 @@ def cargo_check(crate_dir, package, target, touch):
     follows an edit of it (a new item, so rustc has real work)."""
     env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_INCREMENTAL="1")
     run(["cargo", "check", "-q", "-p", package], cwd=crate_dir, env=env)  # dependencies
-    run(["cargo", "clean", "-q", "-p", package], cwd=crate_dir, env=env)
+    # The generated crates are the package's and its generated dependencies (ours: the shared
+    # crate and one per group).
+    generated = [package] + [
+        f"{package}-{d.name}" for d in sorted((crate_dir / "generated" / "groups").glob("*"))
+    ] if (crate_dir / "generated" / "groups").is_dir() else [package]
+    if len(generated) > 1:
+        generated.append(f"{package}-shared")
+    run(["cargo", "clean", "-q", *[a for p in generated for a in ("-p", p)]], cwd=crate_dir, env=env)
     clean = timed(["cargo", "check", "-q", "-p", package], cwd=crate_dir, env=env)
     with open(touch, "a") as f:
         f.write("\n/// Added by the benchmark: an edit of one endpoint's file.\npub const BENCH_EDIT: u8 = 1;\n")
@@ -122,7 +136,7 @@ def cargo_check(crate_dir, package, target, touch):
 
 
 def check_ours(n, ws):
-    files = sorted((ws / "generated" / "src" / "api").rglob("wxamplinkget0.rs"))
+    files = sorted((ws / "generated" / "groups").rglob("wxamplinkget0.rs"))
     return cargo_check(ws, "wechat-api-client", WORK / "target-ours", files[0])
 
 
@@ -181,8 +195,8 @@ def cmd_generate(sizes):
     print("| --- | --- | --- | --- |")
     for n in sizes:
         wall, mib, ws = generate_ours(n)
-        api = ws / "generated" / "src" / "api"
-        files = list(api.rglob("*.rs"))
+        files = [f for part in ("src/api", "shared", "groups")
+                 for f in (ws / "generated" / part).rglob("*.rs")]
         size = sum(f.stat().st_size for f in files) / 2**20
         print(f"| {n} | {fmt_pair(wall, mib)} | {len(files)} | {size:.1f} MiB |", flush=True)
 
