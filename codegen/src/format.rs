@@ -26,13 +26,60 @@ pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, String> 
     }
     for item in items {
         text.push('\n');
-        text.push_str(&prettyplease::unparse(&syn::File {
-            shebang: None,
-            attrs: Vec::new(),
-            items: vec![item],
-        }));
+        text.push_str(&unparse_item(item));
     }
     Ok(text)
+}
+
+fn unparse_item(item: syn::Item) -> String {
+    match item {
+        // The `decode` submodule gets blank lines between its items too. Only it: indenting a
+        // module's lines would change a multi-line string in it (the example test's JSON), and
+        // the decoders' strings are wire names, on one line.
+        syn::Item::Mod(mut module)
+            if module.ident == "decode"
+                && module
+                    .content
+                    .as_ref()
+                    .is_some_and(|(_, items)| !items.is_empty()) =>
+        {
+            let Some((brace, items)) = module.content.take() else {
+                return String::new();
+            };
+            module.content = Some((brace, Vec::new()));
+            let shell = prettyplease::unparse(&file_of(syn::Item::Mod(module)));
+            let inner: Vec<String> = items
+                .into_iter()
+                .map(|item| indent(&prettyplease::unparse(&file_of(item))))
+                .collect();
+            match shell.strip_suffix("{}\n") {
+                Some(head) => format!("{head}{{\n{}}}\n", inner.join("\n")),
+                None => shell,
+            }
+        }
+        item => prettyplease::unparse(&file_of(item)),
+    }
+}
+
+fn file_of(item: syn::Item) -> syn::File {
+    syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    }
+}
+
+/// The text one level deeper: four spaces before each line that has text.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("    {line}\n")
+            }
+        })
+        .collect()
 }
 
 /// The first lines of every generated file: tools and reviewers recognise `@generated`.

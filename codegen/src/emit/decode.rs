@@ -1,21 +1,29 @@
-//! How a received struct decodes: an impl of the runtime's `de::Object` (a slot per field, how
-//! to read each, how to finish), instead of `#[derive(Deserialize)]`.
+//! How a received struct decodes: an impl of the runtime's `de::Object` (its wire names, a
+//! named slot per field, how to read each, how to finish), instead of `#[derive(Deserialize)]`.
 //!
 //! The runtime's one generic visitor does what the derive would repeat in every struct (the
 //! field-name visitor, the map loop, duplicate and unknown fields), which is most of the code
 //! rustc checks in a crate of many endpoints. What stays here is per field, and reads like the
-//! struct: field `i` of `FIELDS` goes to slot `i`, and `finish` says what an absent field is.
+//! struct: the slots are a struct of the same field names, `read` fills the slot of field `i`
+//! of `FIELDS`, and `finish` says what an absent field is.
+//!
+//! It is emitted into each file's `decode` submodule, after the types a reader came for; the
+//! submodule names the file's own types through `super::` (the `ModuleCx` it is given says so).
 
 use super::ModuleCx;
 use super::runtime as rt;
 use crate::ident::to_ident;
 use crate::ir::{FieldDef, Presence, StructDef, TypeRef};
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
+
+/// The slot of a flattened union's other keys: no snake_case field name starts with `_`.
+const REST: &str = "_rest";
 
 pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
-    let name = to_ident(&s.rust_name);
+    let ty = cx.named_tokens(&s.rust_name, cx.path());
     let rust_name = &s.rust_name;
+    let slots = format_ident!("{}Slots", s.rust_name);
     // A flattened union is known by its tag's key; the object's other keys are kept, in a last
     // slot, for its payload.
     let wire_names = s
@@ -23,52 +31,53 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
         .iter()
         .map(|f| f.flatten.as_ref().unwrap_or(&f.wire_name));
     let flattened = s.fields.iter().any(|f| f.flatten.is_some());
-    let parts_slot = Literal::usize_unsuffixed(s.fields.len());
+    let rest = format_ident!("{REST}");
     let (object, object_fn) = (rt::de::OBJECT.tokens(), rt::de::OBJECT_FN.tokens());
     let (flattened_fn, flattened_optional) = (
         rt::union::FLATTENED.tokens(),
         rt::union::FLATTENED_OPTIONAL.tokens(),
     );
     let required = rt::de::REQUIRED.tokens();
-    let (parts_type, parts_start) = if flattened {
-        (
-            {
-                let parts = rt::union::PARTS.tokens();
-                quote!(#parts,)
-            },
-            quote!(Default::default(),),
-        )
+    let (rest_type, rest_start) = if flattened {
+        let parts = rt::union::PARTS.tokens();
+        (quote!(#rest: #parts,), quote!(#rest: Default::default(),))
     } else {
         (quote!(), quote!())
     };
-    let slot_types = s.fields.iter().map(|f| {
-        let ty = value_type(cx, f);
-        quote!(Option<#ty>,)
-    });
-    let empty_slots = s.fields.iter().map(|_| quote!(None,));
-    let read_arms = s.fields.iter().enumerate().map(|(i, f)| {
-        let (index, slot) = (Literal::usize_unsuffixed(i), Literal::usize_unsuffixed(i));
-        let read = read_value(f);
-        quote!(#index => slots.#slot = Some(#read),)
-    });
-    let finish_fields = s.fields.iter().enumerate().map(|(i, f)| {
+    if s.fields.is_empty() {
+        return emit_decode_empty(&ty, rust_name);
+    }
+    let slot_fields = s.fields.iter().map(|f| {
         let field = to_ident(&f.rust_name);
-        let slot = Literal::usize_unsuffixed(i);
+        let value = value_type(cx, f);
+        quote!(#field: Option<#value>,)
+    });
+    let empty_slots = s.fields.iter().map(|f| {
+        let field = to_ident(&f.rust_name);
+        quote!(#field: None,)
+    });
+    let read_arms = s.fields.iter().enumerate().map(|(i, f)| {
+        let (index, field) = (Literal::usize_unsuffixed(i), to_ident(&f.rust_name));
+        let read = read_value(f);
+        quote!(#index => slots.#field = Some(#read),)
+    });
+    let finish_fields = s.fields.iter().map(|f| {
+        let field = to_ident(&f.rust_name);
         let wire = &f.wire_name;
         let value = match (&f.presence, &f.flatten) {
             (Presence::Required, Some(_)) => {
-                quote!(#flattened_fn(slots.#slot, slots.#parts_slot)?)
+                quote!(#flattened_fn(slots.#field, slots.#rest)?)
             }
             (_, Some(_)) => {
-                quote!(#flattened_optional(slots.#slot, slots.#parts_slot)?)
+                quote!(#flattened_optional(slots.#field, slots.#rest)?)
             }
             (presence, None) => match presence {
-                Presence::Required => quote!(#required(slots.#slot, #wire)?),
-                Presence::Optional => quote!(slots.#slot.flatten()),
-                Presence::DefaultZero => quote!(slots.#slot.unwrap_or_default()),
+                Presence::Required => quote!(#required(slots.#field, #wire)?),
+                Presence::Optional => quote!(slots.#field.flatten()),
+                Presence::DefaultZero => quote!(slots.#field.unwrap_or_default()),
                 Presence::DefaultValue(_) => {
                     let function = super::model::default_fn_name(f);
-                    quote!(slots.#slot.unwrap_or_else(Self::#function))
+                    quote!(slots.#field.unwrap_or_else(Self::#function))
                 }
             },
         };
@@ -83,37 +92,44 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
                 key: String,
                 map: &mut A,
             ) -> Result<(), A::Error> {
-                slots.#parts_slot.read(key, map)
+                slots.#rest.read(key, map)
             }
         }
     });
     let allow = super::model::allow_deprecated(s);
-    if s.fields.is_empty() {
-        return emit_decode_empty(&name, rust_name);
-    }
     // One field would make the match a single arm, which clippy flags.
     let read_body = if s.fields.len() == 1 {
+        let field = to_ident(&s.fields[0].rust_name);
         let read = read_value(&s.fields[0]);
-        quote!(if index == 0 { slots.0 = Some(#read); })
+        quote!(if index == 0 { slots.#field = Some(#read); })
     } else {
         quote!(match index { #(#read_arms)* _ => {} })
     };
+    let slots_docs = super::docs::outer(&format!(
+        "The fields of a [`{rust_name}`]({}) as they are read.",
+        cx.type_path(rust_name, cx.path())
+    ));
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
+        #slots_docs
+        pub struct #slots {
+            #(#slot_fields)*
+            #rest_type
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #object_fn(deserializer)
             }
         }
 
-        /// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
         #allow
-        impl #object for #name {
+        impl #object for #ty {
             const NAME: &'static str = #rust_name;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
-            type Slots = (#(#slot_types)* #parts_type);
+            type Slots = #slots;
 
             fn slots() -> Self::Slots {
-                (#(#empty_slots)* #parts_start)
+                #slots { #(#empty_slots)* #rest_start }
             }
 
             fn read<'de, A: serde::de::MapAccess<'de>>(
@@ -137,17 +153,17 @@ pub fn emit_decode(cx: &ModuleCx<'_>, s: &StructDef) -> TokenStream {
 }
 
 /// The impls for a struct without fields: it only has to be an object.
-fn emit_decode_empty(name: &proc_macro2::Ident, rust_name: &str) -> TokenStream {
+fn emit_decode_empty(ty: &TokenStream, rust_name: &str) -> TokenStream {
     let (object, object_fn) = (rt::de::OBJECT.tokens(), rt::de::OBJECT_FN.tokens());
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #object_fn(deserializer)
             }
         }
 
-        /// Decoding: no field of its own; the object's fields are skipped.
-        impl #object for #name {
+        /// No field of its own; the object's fields are skipped.
+        impl #object for #ty {
             const NAME: &'static str = #rust_name;
             const FIELDS: &'static [&'static str] = &[];
             type Slots = ();

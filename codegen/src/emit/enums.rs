@@ -3,7 +3,7 @@
 //! Serde goes through the wire type (`i64` or `String`) with `from`/`into`, so decoding never
 //! fails on a new value and re-encoding writes back exactly what was received.
 
-use super::model::{serde_derives, test_serialize};
+use super::model::serde_derives;
 use super::{docs, int_lit};
 use crate::ident::to_ident;
 use crate::ir::{EnumDef, EnumRepr, EnumValue};
@@ -67,21 +67,15 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
         EnumRepr::String => (quote!(match value.as_str()), quote!(Unknown(String))),
     };
     let serde = serde_derives(e.wire);
-    let test_serialize = test_serialize(e.wire);
-    // `from` serves `Deserialize` and `into` serves `Serialize`: each only where derived (a
-    // received-only enum is still encoded by the example's round-trip test).
+    // `from` serves `Deserialize` and `into` serves `Serialize`: each only where derived.
     let serde_args = match (e.wire.sent, e.wire.received) {
         (true, false) => quote!(#[serde(into = #wire_name)]),
-        (false, true) => quote! {
-            #[serde(from = #wire_name)]
-            #[cfg_attr(test, serde(into = #wire_name))]
-        },
+        (false, true) => quote!(#[serde(from = #wire_name)]),
         _ => quote!(#[serde(from = #wire_name, into = #wire_name)]),
     };
     quote! {
         #docs
         #[derive(#derives, #serde)]
-        #test_serialize
         #serde_args
         #[non_exhaustive]
         pub enum #name {

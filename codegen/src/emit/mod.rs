@@ -75,28 +75,32 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
         path: &module.path,
         layout,
         crate_name: layout.client_crate(),
+        nested: false,
     };
     let module_docs = docs::inner(&module.docs);
     let endpoint_docs = module
         .endpoint
         .as_ref()
         .map(|e| docs::inner(&format!("\n{}", client::endpoint_overview(e))));
-    let types: Vec<TokenStream> = module
+    // A reader meets the endpoint first: request, response, errors, the call; then the types
+    // they use; the decoding machinery and the example's test last.
+    let is_endpoint_type = |name: &str| {
+        module
+            .endpoint
+            .as_ref()
+            .is_some_and(|e| e.request.rust_name == name || e.response.rust_name == name)
+    };
+    let emit_type = |ty: &TypeDef| match ty {
+        TypeDef::Struct(s) => model::emit_struct(&cx, s, module.endpoint.as_ref()),
+        TypeDef::Enum(e) => enums::emit_enum(e),
+        TypeDef::Union(u) => unions::emit_union(&cx, u),
+    };
+    let (endpoint_types, named_types): (Vec<&TypeDef>, Vec<&TypeDef>) = module
         .types
         .iter()
-        .map(|ty| match ty {
-            TypeDef::Struct(s) => model::emit_struct(&cx, s, module.endpoint.as_ref()),
-            TypeDef::Enum(e) => enums::emit_enum(e),
-            TypeDef::Union(u) => unions::emit_union(&cx, u),
-        })
-        .collect();
-    // A reader meets the endpoint first: request, response, errors, the call; then the types
-    // they use; the example's test last.
-    let own_types = module
-        .endpoint
-        .as_ref()
-        .map_or(0, |e| if e.format.has_json() { 2 } else { 1 });
-    let (endpoint_types, named_types) = types.split_at(own_types.min(types.len()));
+        .partition(|ty| is_endpoint_type(ty.rust_name()));
+    let endpoint_types = endpoint_types.into_iter().map(emit_type);
+    let named_types = named_types.into_iter().map(emit_type);
     let endpoint = module.endpoint.as_ref().map(|e| {
         let builder = builder::emit_builder(&cx, e);
         let error = errors::emit_error_enum(&cx, e);
@@ -104,6 +108,7 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
         quote! { #builder #error #client }
     });
     let error_sets = module.error_sets.iter().map(errors::emit_error_set_enum);
+    let decode = decode_module(&cx, module);
     let example = module.endpoint.as_ref().and_then(|e| {
         Some(example::emit_example_test(
             e,
@@ -117,19 +122,64 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
         #endpoint
         #(#error_sets)*
         #(#named_types)*
+        #decode
         #example
     }
+}
+
+/// The file's `decode` submodule: how each received struct and union decodes, out of the way of
+/// the types a reader came for. `None` when the file receives nothing.
+fn decode_module(cx: &ModuleCx<'_>, module: &Module) -> Option<TokenStream> {
+    let cx = cx.nested();
+    let decoders: Vec<TokenStream> = module
+        .types
+        .iter()
+        .filter_map(|ty| match ty {
+            TypeDef::Struct(s) if s.wire.received => Some(decode::emit_decode(&cx, s)),
+            TypeDef::Union(u) if u.wire.received => Some(unions::emit_decode(&cx, u)),
+            _ => None,
+        })
+        .collect();
+    if decoders.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        /// How the received types decode: through the runtime's one visitor, told each struct's
+        /// wire names, a slot per field, how to read each and how to finish.
+        #[allow(missing_debug_implementations, reason = "decoding state, reachable only as `Object::Slots`")]
+        mod decode {
+            #(#decoders)*
+        }
+    })
 }
 
 /// Where the code being emitted lives, to write references to types as short as is unambiguous.
 pub(crate) struct ModuleCx<'a> {
     path: &'a [String],
     layout: &'a Layout,
+    /// Whether the code goes into a submodule of the file (`decode`), which names the file's
+    /// own types through `super::`.
+    nested: bool,
     /// The crate the output is part of, as doc examples (separate crates) name it.
     crate_name: &'a str,
 }
 
-impl ModuleCx<'_> {
+impl<'a> ModuleCx<'a> {
+    /// The module path of the spec file being emitted.
+    pub fn path(&self) -> &'a [String] {
+        self.path
+    }
+
+    /// The same file, for code in its `decode` submodule.
+    pub fn nested(&self) -> Self {
+        Self {
+            path: self.path,
+            layout: self.layout,
+            crate_name: self.crate_name,
+            nested: true,
+        }
+    }
+
     /// How a user names a type of this module from outside the crate: spec modules are
     /// re-exported by their group, and the `api` root by the crate.
     pub fn public_path(&self, rust_name: &str) -> String {
@@ -175,7 +225,11 @@ impl ModuleCx<'_> {
     pub fn named_tokens(&self, rust_name: &str, module: &[String]) -> TokenStream {
         let name = to_ident(rust_name);
         if module == self.path {
-            return quote!(#name);
+            return if self.nested {
+                quote!(super::#name)
+            } else {
+                quote!(#name)
+            };
         }
         let (root, inner) = self.crate_path(module);
         let inner = inner.iter().map(|m| to_ident(m));
@@ -190,7 +244,11 @@ impl ModuleCx<'_> {
     /// The same path as [`ModuleCx::named_tokens`], as text for a rustdoc link.
     pub fn type_path(&self, rust_name: &str, module: &[String]) -> String {
         if module == self.path {
-            return rust_name.to_owned();
+            return if self.nested {
+                format!("super::{rust_name}")
+            } else {
+                rust_name.to_owned()
+            };
         }
         let (root, inner) = self.crate_path(module);
         let mut path = vec![root.as_str()];

@@ -40,11 +40,11 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         Vec::new()
     };
     let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
-    // A received struct decodes through the runtime (`super::decode`), an empty one too: the
-    // client reads an endpoint's answer (its envelope and its fields) in one pass through it.
-    let decode = s.wire.received.then(|| super::decode::emit_decode(cx, s));
+    // A received struct decodes through the runtime (`super::decode`, in the file's `decode`
+    // module), an empty one too: the client reads an endpoint's answer (its envelope and its
+    // fields) in one pass through it. So serde derives only `Serialize`, for what is sent.
     let wire = WireUse {
-        received: s.wire.received && decode.is_none(),
+        received: false,
         sent: s.wire.sent && !multipart,
     };
     let serde = match (wire.sent, wire.received) {
@@ -55,17 +55,14 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
         Some(serde) => quote!(Debug, Clone, #derive_default PartialEq, #serde),
         None => quote!(Debug, Clone, #derive_default PartialEq),
     };
-    let test_serialize = test_serialize(s.wire);
     quote! {
         #docs
         #[derive(#derives)]
-        #test_serialize
         pub struct #name {
             #(#fields)*
         }
         #default_impl
         #default_fns
-        #decode
     }
 }
 
@@ -132,12 +129,9 @@ fn emit_field(
             Presence::DefaultZero | Presence::DefaultValue(_) => {}
         }
     }
-    // These attributes only serve `Serialize`, which a received-only type derives in tests.
-    let serde = match (args.is_empty() || multipart, s.wire.sent) {
-        (true, _) => None,
-        (false, true) => Some(quote!(#[serde(#(#args),*)])),
-        (false, false) => Some(quote!(#[cfg_attr(test, serde(#(#args),*))])),
-    };
+    // These attributes only serve `Serialize`: a received type decodes through `super::decode`.
+    let serde =
+        (!args.is_empty() && !multipart && s.wire.sent).then(|| quote!(#[serde(#(#args),*)]));
     let deprecated = f.deprecated.as_deref().map(super::deprecated);
     quote! {
         #docs
@@ -224,10 +218,4 @@ pub(crate) fn serde_derives(wire: WireUse) -> TokenStream {
         (false, true) => quote!(serde::Deserialize),
         _ => quote!(serde::Serialize, serde::Deserialize),
     }
-}
-
-/// A type that is only received is still encoded by the example's round-trip test, which checks
-/// that decoding drops nothing.
-pub(crate) fn test_serialize(wire: WireUse) -> Option<TokenStream> {
-    (!wire.sent).then(|| quote!(#[cfg_attr(test, derive(serde::Serialize))]))
 }

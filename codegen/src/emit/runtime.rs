@@ -122,7 +122,8 @@ pub mod union {
 /// What the generated tests use.
 pub mod testing {
     use super::RuntimeType;
-    pub const ASSERT_SAME_JSON: RuntimeType = RuntimeType("testing::assert_same_json");
+    pub const ASSERT_DECODES_STRICTLY: RuntimeType =
+        RuntimeType("testing::assert_decodes_strictly");
 }
 
 /// The runtime's public items at its root, which the client crate re-exports at its own: a

@@ -48,14 +48,7 @@ pub fn emit_union(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
     } else {
         (quote!(), quote!())
     };
-    let serialize = (u.wire.sent || u.wire.received).then(|| emit_serialize(u));
-    let serialize = if u.wire.sent {
-        serialize
-    } else {
-        // A received-only union is written by the example's round-trip test alone.
-        serialize.map(|s| quote!(#[cfg(test)] #s))
-    };
-    let decode = u.wire.received.then(|| emit_decode(u));
+    let serialize = u.wire.sent.then(|| emit_serialize(u));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +59,6 @@ pub fn emit_union(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
         }
 
         #serialize
-        #decode
     }
 }
 
@@ -112,8 +104,9 @@ fn emit_serialize(u: &UnionDef) -> TokenStream {
     }
 }
 
-fn emit_decode(u: &UnionDef) -> TokenStream {
-    let name = to_ident(&u.rust_name);
+/// How a received union decodes, for the file's `decode` submodule.
+pub fn emit_decode(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
+    let name = cx.named_tokens(&u.rust_name, cx.path());
     let rust_name = &u.rust_name;
     let tag_key = &u.tag;
     let arms = u.variants.iter().map(|v| {

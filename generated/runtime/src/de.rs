@@ -74,12 +74,18 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::slots();
         let mut seen = Seen::default();
-        if T::CAPTURES_UNKNOWN {
+        if T::CAPTURES_UNKNOWN || crate::testing::is_strict() {
             while let Some(key) = map.next_key_seed(Keys::of::<T>(&[]).naming_unknown())? {
                 match key {
                     Key::Field(index) => {
                         seen.first_time::<A::Error>(index, T::FIELDS[index])?;
                         T::read(&mut slots, index, &mut map)?;
+                    }
+                    Key::Named(name) if !T::CAPTURES_UNKNOWN => {
+                        return Err(de::Error::custom(format_args!(
+                            "field `{name}` is not a field of {}",
+                            T::NAME
+                        )));
                     }
                     Key::Named(name) => T::read_unknown(&mut slots, name, &mut map)?,
                     Key::Extra(_) | Key::Unknown => {
@@ -292,6 +298,28 @@ mod tests {
 
     fn decode(json: &str) -> Result<Sample, String> {
         serde_json::from_str(json).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn strict_decoding_names_the_unknown_field_and_ends_with_the_check() {
+        let example = r#"{"errcode": 0, "errmsg": "ok", "id": 7, "tags": ["a"]}"#;
+        crate::testing::assert_decodes_strictly::<Sample>(example);
+        let unknown = r#"{"id": 7, "nickname": "n"}"#;
+        let failure = std::panic::catch_unwind(|| {
+            crate::testing::assert_decodes_strictly::<Sample>(unknown);
+        });
+        let message = failure
+            .err()
+            .and_then(|payload| payload.downcast::<String>().ok())
+            .map(|message| *message)
+            .unwrap_or_default();
+        assert!(
+            message.contains("field `nickname` is not a field of Sample"),
+            "{message:?}"
+        );
+        // Strictness ends with the check, even a failed one: a normal decode skips the field.
+        assert!(!crate::testing::is_strict());
+        assert_eq!(decode(unknown).map(|sample| sample.id), Ok(7));
     }
 
     #[test]

@@ -18,42 +18,6 @@ impl Money {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Money {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::wechat_api_runtime::de::object(deserializer)
-    }
-}
-
-/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
-impl ::wechat_api_runtime::de::Object for Money {
-    const NAME: &'static str = "Money";
-    const FIELDS: &'static [&'static str] = &["amount", "currency"];
-    type Slots = (Option<i64>, Option<String>);
-    fn slots() -> Self::Slots {
-        (None, None)
-    }
-    fn read<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => slots.0 = Some(map.next_value()?),
-            1 => slots.1 = Some(map.next_value()?),
-            _ => {}
-        }
-        Ok(())
-    }
-    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            amount: ::wechat_api_runtime::de::required(slots.0, "amount")?,
-            currency: slots.1.unwrap_or_else(Self::default_currency),
-        })
-    }
-}
-
 /// A receipt no endpoint sends or receives.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Receipt {
@@ -61,35 +25,91 @@ pub struct Receipt {
     pub total: Money,
 }
 
-impl<'de> serde::Deserialize<'de> for Receipt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::wechat_api_runtime::de::object(deserializer)
+/// How the received types decode: through the runtime's one visitor, told each struct's
+/// wire names, a slot per field, how to read each and how to finish.
+#[allow(
+    missing_debug_implementations,
+    reason = "decoding state, reachable only as `Object::Slots`"
+)]
+mod decode {
+    /// The fields of a [`Money`](super::Money) as they are read.
+    pub struct MoneySlots {
+        amount: Option<i64>,
+        currency: Option<String>,
     }
-}
 
-/// Decoding: the value of field `i` of `FIELDS` is read into slot `i`.
-impl ::wechat_api_runtime::de::Object for Receipt {
-    const NAME: &'static str = "Receipt";
-    const FIELDS: &'static [&'static str] = &["total"];
-    type Slots = (Option<Money>,);
-    fn slots() -> Self::Slots {
-        (None,)
-    }
-    fn read<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        if index == 0 {
-            slots.0 = Some(map.next_value()?);
+    impl<'de> serde::Deserialize<'de> for super::Money {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            ::wechat_api_runtime::de::object(deserializer)
         }
-        Ok(())
     }
-    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            total: ::wechat_api_runtime::de::required(slots.0, "total")?,
-        })
+
+    impl ::wechat_api_runtime::de::Object for super::Money {
+        const NAME: &'static str = "Money";
+        const FIELDS: &'static [&'static str] = &["amount", "currency"];
+        type Slots = MoneySlots;
+        fn slots() -> Self::Slots {
+            MoneySlots {
+                amount: None,
+                currency: None,
+            }
+        }
+        fn read<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self::Slots,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => slots.amount = Some(map.next_value()?),
+                1 => slots.currency = Some(map.next_value()?),
+                _ => {}
+            }
+            Ok(())
+        }
+        fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+            Ok(Self {
+                amount: ::wechat_api_runtime::de::required(slots.amount, "amount")?,
+                currency: slots.currency.unwrap_or_else(Self::default_currency),
+            })
+        }
+    }
+
+    /// The fields of a [`Receipt`](super::Receipt) as they are read.
+    pub struct ReceiptSlots {
+        total: Option<super::Money>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for super::Receipt {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            ::wechat_api_runtime::de::object(deserializer)
+        }
+    }
+
+    impl ::wechat_api_runtime::de::Object for super::Receipt {
+        const NAME: &'static str = "Receipt";
+        const FIELDS: &'static [&'static str] = &["total"];
+        type Slots = ReceiptSlots;
+        fn slots() -> Self::Slots {
+            ReceiptSlots { total: None }
+        }
+        fn read<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self::Slots,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            if index == 0 {
+                slots.total = Some(map.next_value()?);
+            }
+            Ok(())
+        }
+        fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+            Ok(Self {
+                total: ::wechat_api_runtime::de::required(slots.total, "total")?,
+            })
+        }
     }
 }
