@@ -149,6 +149,19 @@ pub struct FieldDef {
     pub flatten: Option<String>,
     /// Why the field should no longer be used.
     pub deprecated: Option<String>,
+    /// Where the field's value travels.
+    pub location: FieldLocation,
+}
+
+/// Where a field's value travels (progenitor's parameter kinds): decided once, in lowering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldLocation {
+    /// A key of a JSON object: a JSON request body, a response, or a type they hold.
+    Json,
+    /// A query parameter of the request's URL.
+    Query,
+    /// A part of a multipart request body.
+    Part,
 }
 
 /// How a field behaves when it is absent from the wire.
@@ -261,8 +274,6 @@ pub struct Endpoint {
     pub third_party: Option<ThirdParty>,
     /// The request type: query fields and body fields together.
     pub request: StructDef,
-    /// Which of the request's fields travel in the query (by Rust name); the rest are the body.
-    pub query_fields: Vec<String>,
     /// How the body travels.
     pub encoding: RequestEncoding,
     /// Values the client sends with every call; not fields of the request.

@@ -297,6 +297,9 @@ fn the_export_holds_every_operation_type_field_and_error_code() {
         for module in &api.modules {
             if let Some(e) = &module.endpoint {
                 check_endpoint(&doc, e, &label);
+                if e.format.has_json() {
+                    check_struct(&doc, &e.response, &[], &label);
+                }
                 endpoints += 1;
             }
             for ty in &module.types {

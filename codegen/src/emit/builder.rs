@@ -130,6 +130,7 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
         )
     });
     let builder_docs = docs::outer(&builder_docs(cx, e, &required_list));
+    let derives = super::derives::of_builder();
     quote! {
         impl #request_ty {
             #start_docs
@@ -139,7 +140,7 @@ pub fn emit_builder(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
         }
 
         #builder_docs
-        #[derive(Debug, Clone)]
+        #derives
         #[must_use = "call `build()` to get the request"]
         pub struct #builder_ty #generics {
             #(#storage)*

@@ -4,7 +4,8 @@ use super::docs;
 use super::runtime::{self as rt, RuntimeType};
 use crate::ident::to_ident;
 use crate::ir::{
-    Endpoint, FieldDef, HttpMethod, Presence, RequestEncoding, ResponseFormat, TypeRef,
+    Endpoint, FieldDef, FieldLocation, HttpMethod, Presence, RequestEncoding, ResponseFormat,
+    TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -293,7 +294,7 @@ fn body(e: &Endpoint, request: &TokenStream) -> (TokenStream, TokenStream) {
         .request
         .fields
         .iter()
-        .filter(|f| !e.query_fields.contains(&f.rust_name))
+        .filter(|f| f.location == FieldLocation::Part)
         .collect();
     // `value` is the field (`request.x`), or a reference to its value (`value`, when optional).
     let part = |f: &FieldDef, value: TokenStream, is_ref: bool| {
@@ -364,7 +365,7 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
         .request
         .fields
         .iter()
-        .filter(|f| e.query_fields.contains(&f.rust_name))
+        .filter(|f| f.location == FieldLocation::Query)
         .collect();
     let constants: Vec<TokenStream> = e
         .constants

@@ -3,7 +3,6 @@
 //! Serde goes through the wire type (`i64` or `String`) with `from`/`into`, so decoding never
 //! fails on a new value and re-encoding writes back exactly what was received.
 
-use super::model::serde_derives;
 use super::{docs, int_lit};
 use crate::ident::to_ident;
 use crate::ir::{EnumDef, EnumRepr, EnumValue};
@@ -22,17 +21,10 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
         }
     };
     let docs = docs::outer(&format!("{}\n\nAn open enum: {openness}", e.docs));
-    let (wire_ty, derives, wire_name) = match e.repr {
-        EnumRepr::Integer => (
-            quote!(i64),
-            quote!(Debug, Clone, Copy, PartialEq, Eq, Hash),
-            "i64",
-        ),
-        EnumRepr::String => (
-            quote!(String),
-            quote!(Debug, Clone, PartialEq, Eq, Hash),
-            "String",
-        ),
+    let derives = super::derives::of_enum(e);
+    let (wire_ty, wire_name) = match e.repr {
+        EnumRepr::Integer => (quote!(i64), "i64"),
+        EnumRepr::String => (quote!(String), "String"),
     };
     let variants = e.variants.iter().map(|v| {
         let variant = to_ident(&v.rust_name);
@@ -66,7 +58,6 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
         EnumRepr::Integer => (quote!(match value), quote!(Unknown(i64))),
         EnumRepr::String => (quote!(match value.as_str()), quote!(Unknown(String))),
     };
-    let serde = serde_derives(e.wire);
     // `from` serves `Deserialize` and `into` serves `Serialize`: each only where derived.
     let serde_args = match (e.wire.sent, e.wire.received) {
         (true, false) => quote!(#[serde(into = #wire_name)]),
@@ -75,7 +66,7 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(#derives, #serde)]
+        #derives
         #serde_args
         #[non_exhaustive]
         pub enum #name {

@@ -96,9 +96,10 @@ pub fn emit_error_enum(cx: &ModuleCx<'_>, e: &Endpoint) -> TokenStream {
         quote!(match code { #(#from_arms)* code => Self::Undocumented { code, errmsg }, })
     };
     let api_error = rt::API_ERROR.tokens();
+    let derives = super::derives::of_error();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #derives
         #[non_exhaustive]
         pub enum #name {
             #(#own_variants)*
@@ -163,9 +164,10 @@ pub fn emit_error_set_enum(set: &ErrorSetEnum) -> TokenStream {
     } else {
         quote!(match self { #(#solution_arms)* _ => None, })
     };
+    let derives = super::derives::of_error();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #derives
         #[non_exhaustive]
         pub enum #name {
             #(#own_variants)*

@@ -7,6 +7,7 @@
 mod builder;
 mod client;
 mod decode;
+mod derives;
 mod docs;
 mod enums;
 mod errors;
@@ -22,7 +23,7 @@ mod unions;
 use crate::OutputFile;
 use crate::format::format_file;
 use crate::ident::to_ident;
-use crate::ir::{Api, Module, TypeDef, TypeRef};
+use crate::ir::{Api, Endpoint, Module, StructDef, TypeDef, TypeRef};
 use layout::{Home, Layout};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -84,28 +85,18 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
         .map(|e| docs::inner(&format!("\n{}", client::endpoint_overview(e))));
     // A reader meets the endpoint first: request, response, errors, the call; then the types
     // they use; the decoding machinery and the example's test last.
-    let is_endpoint_type = |name: &str| {
-        module
-            .endpoint
-            .as_ref()
-            .is_some_and(|e| e.request.rust_name == name || e.response.rust_name == name)
-    };
-    let emit_type = |ty: &TypeDef| match ty {
-        TypeDef::Struct(s) => model::emit_struct(&cx, s, module.endpoint.as_ref()),
+    let named_types = module.types.iter().map(|ty| match ty {
+        TypeDef::Struct(s) => model::emit_struct(&cx, s, None),
         TypeDef::Enum(e) => enums::emit_enum(e),
         TypeDef::Union(u) => unions::emit_union(&cx, u),
-    };
-    let (endpoint_types, named_types): (Vec<&TypeDef>, Vec<&TypeDef>) = module
-        .types
-        .iter()
-        .partition(|ty| is_endpoint_type(ty.rust_name()));
-    let endpoint_types = endpoint_types.into_iter().map(emit_type);
-    let named_types = named_types.into_iter().map(emit_type);
+    });
     let endpoint = module.endpoint.as_ref().map(|e| {
+        let request = model::emit_struct(&cx, &e.request, Some(e));
+        let response = own_response(e).map(|response| model::emit_struct(&cx, response, Some(e)));
         let builder = builder::emit_builder(&cx, e);
         let error = errors::emit_error_enum(&cx, e);
         let client = client::emit_method(e, builder::call_example(&cx, e));
-        quote! { #builder #error #client }
+        quote! { #request #response #builder #error #client }
     });
     let error_sets = module.error_sets.iter().map(errors::emit_error_set_enum);
     let decode = decode_module(&cx, module);
@@ -118,7 +109,6 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
     quote! {
         #module_docs
         #endpoint_docs
-        #(#endpoint_types)*
         #endpoint
         #(#error_sets)*
         #(#named_types)*
@@ -127,18 +117,24 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
     }
 }
 
+/// The endpoint's response type, when it has one: a success that is only bytes has none.
+fn own_response(e: &Endpoint) -> Option<&StructDef> {
+    e.format.has_json().then_some(&e.response)
+}
+
 /// The file's `decode` submodule: how each received struct and union decodes, out of the way of
 /// the types a reader came for. `None` when the file receives nothing.
 fn decode_module(cx: &ModuleCx<'_>, module: &Module) -> Option<TokenStream> {
     let cx = cx.nested();
-    let decoders: Vec<TokenStream> = module
-        .types
-        .iter()
-        .filter_map(|ty| match ty {
+    let response = module.endpoint.as_ref().and_then(own_response);
+    let decoders: Vec<TokenStream> = response
+        .map(|response| decode::emit_decode(&cx, response))
+        .into_iter()
+        .chain(module.types.iter().filter_map(|ty| match ty {
             TypeDef::Struct(s) if s.wire.received => Some(decode::emit_decode(&cx, s)),
             TypeDef::Union(u) if u.wire.received => Some(unions::emit_decode(&cx, u)),
             _ => None,
-        })
+        }))
         .collect();
     if decoders.is_empty() {
         return None;

@@ -3,34 +3,15 @@
 use super::runtime as rt;
 use super::{ModuleCx, docs};
 use crate::ident::to_ident;
-use crate::ir::{
-    DefaultValue, Endpoint, FieldDef, Presence, RequestEncoding, StructDef, TypeRef, WireUse,
-};
+use crate::ir::{DefaultValue, Endpoint, FieldDef, FieldLocation, Presence, StructDef, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>) -> TokenStream {
     let name = to_ident(&s.rust_name);
     let docs = docs::outer(&struct_docs(s, endpoint));
-    // Query parameters live in the request struct but travel in the URL, not the body.
-    let query_fields: &[String] = match endpoint {
-        Some(e) if e.request.rust_name == s.rust_name => &e.query_fields,
-        _ => &[],
-    };
-    // A multipart request is sent part by part (`super::client`), not serialized.
-    let multipart = endpoint.is_some_and(|e| {
-        e.request.rust_name == s.rust_name && e.encoding == RequestEncoding::Multipart
-    });
-    let fields = s.fields.iter().map(|f| {
-        let in_query = query_fields.contains(&f.rust_name);
-        emit_field(cx, s, f, in_query, multipart)
-    });
-    let has_value_defaults = s
-        .fields
-        .iter()
-        .any(|f| matches!(f.presence, Presence::DefaultValue(_)));
-    let derive_default = (s.all_fields_optional && !has_value_defaults).then(|| quote!(Default,));
-    let default_impl = (s.all_fields_optional && has_value_defaults).then(|| manual_default(s));
+    let fields = s.fields.iter().map(|f| emit_field(cx, s, f));
+    let default_impl = super::derives::writes_default(s).then(|| manual_default(s));
     // The default functions serve decoding, the `Default` impl and the request's builder; a type
     // that is only sent and has neither has no caller for them.
     let is_request = endpoint.is_some_and(|e| e.request.rust_name == s.rust_name);
@@ -42,22 +23,11 @@ pub fn emit_struct(cx: &ModuleCx<'_>, s: &StructDef, endpoint: Option<&Endpoint>
     let default_fns = (!default_fns.is_empty()).then(|| quote!(impl #name { #(#default_fns)* }));
     // A received struct decodes through the runtime (`super::decode`, in the file's `decode`
     // module), an empty one too: the client reads an endpoint's answer (its envelope and its
-    // fields) in one pass through it. So serde derives only `Serialize`, for what is sent.
-    let wire = WireUse {
-        received: false,
-        sent: s.wire.sent && !multipart,
-    };
-    let serde = match (wire.sent, wire.received) {
-        (false, false) => None,
-        _ => Some(serde_derives(wire)),
-    };
-    let derives = match serde {
-        Some(serde) => quote!(Debug, Clone, #derive_default PartialEq, #serde),
-        None => quote!(Debug, Clone, #derive_default PartialEq),
-    };
+    // fields) in one pass through it.
+    let derives = super::derives::of_struct(s);
     quote! {
         #docs
-        #[derive(#derives)]
+        #derives
         pub struct #name {
             #(#fields)*
         }
@@ -81,13 +51,7 @@ fn struct_docs(s: &StructDef, endpoint: Option<&Endpoint>) -> String {
     }
 }
 
-fn emit_field(
-    cx: &ModuleCx<'_>,
-    s: &StructDef,
-    f: &FieldDef,
-    in_query: bool,
-    multipart: bool,
-) -> TokenStream {
+fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef) -> TokenStream {
     let name = to_ident(&f.rust_name);
     let docs = docs::outer(&f.docs);
     let value_ty = cx.type_tokens(&f.ty);
@@ -105,7 +69,7 @@ fn emit_field(
         args.push(quote!(rename = #wire));
     }
     if f.flatten.is_some() {
-    } else if in_query {
+    } else if f.location == FieldLocation::Query {
         args.push(quote!(skip));
     } else {
         let flag = f.ty == TypeRef::Flag;
@@ -130,8 +94,9 @@ fn emit_field(
         }
     }
     // These attributes only serve `Serialize`: a received type decodes through `super::decode`.
-    let serde =
-        (!args.is_empty() && !multipart && s.wire.sent).then(|| quote!(#[serde(#(#args),*)]));
+    // A multipart request is not serialized: its fields are parts (or query parameters).
+    let serialized = s.wire.sent && s.fields.iter().all(|f| f.location != FieldLocation::Part);
+    let serde = (!args.is_empty() && serialized).then(|| quote!(#[serde(#(#args),*)]));
     let deprecated = f.deprecated.as_deref().map(super::deprecated);
     quote! {
         #docs
@@ -208,14 +173,5 @@ fn manual_default(s: &StructDef) -> TokenStream {
                 Self { #(#fields)* }
             }
         }
-    }
-}
-
-/// The serde derives of a type that crosses the wire as `wire` says.
-pub(crate) fn serde_derives(wire: WireUse) -> TokenStream {
-    match (wire.sent, wire.received) {
-        (true, false) => quote!(serde::Serialize),
-        (false, true) => quote!(serde::Deserialize),
-        _ => quote!(serde::Serialize, serde::Deserialize),
     }
 }

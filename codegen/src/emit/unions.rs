@@ -49,9 +49,10 @@ pub fn emit_union(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
         (quote!(), quote!())
     };
     let serialize = u.wire.sent.then(|| emit_serialize(u));
+    let derives = super::derives::of_union(u);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         #non_exhaustive
         pub enum #name {
             #(#variants)*

@@ -4,8 +4,9 @@ use super::registry::check_pascal;
 use super::{Cx, builder, docs_or, fields};
 use crate::ident::{self, Namespace};
 use crate::ir::{
-    BytesDef, ConstField, Endpoint, ErrorEnum, ErrorSetEnum, ErrorVariant, HttpMethod, IncludedSet,
-    RequestEncoding, ResponseFormat, StructDef, ThirdParty, Token, TypeRef,
+    BytesDef, ConstField, Endpoint, ErrorEnum, ErrorSetEnum, ErrorVariant, FieldLocation,
+    HttpMethod, IncludedSet, RequestEncoding, ResponseFormat, StructDef, ThirdParty, Token,
+    TypeRef,
 };
 use crate::spec::{self, EndpointSpec, ErrorCodeSpec, ErrorSetSpec, PermissionSets};
 use crate::suggest;
@@ -29,7 +30,7 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
     };
     let token = lower_token(cx, e);
     let third_party = e.third_party.as_ref().map(|t| lower_third_party(cx, t));
-    let (request, query_fields, constants) = lower_request(cx, e, &type_prefix);
+    let (request, constants) = lower_request(cx, e, &type_prefix);
     let format = lower_format(cx, e);
     // Without docs of its own, the emitters describe the response by the method it answers.
     let response_docs = docs_or(e.response.docs.as_deref(), "");
@@ -62,7 +63,6 @@ pub fn lower(cx: &mut Cx<'_>, e: &EndpointSpec) -> Option<Endpoint> {
         third_party,
         request_builder: builder::lower(cx.registry, request.as_ref()?),
         request: request?,
-        query_fields,
         encoding: match e.request.encoding {
             spec::RequestEncoding::Json => RequestEncoding::Json,
             spec::RequestEncoding::Multipart => RequestEncoding::Multipart,
@@ -314,7 +314,7 @@ fn lower_request(
     cx: &mut Cx<'_>,
     e: &EndpointSpec,
     type_prefix: &str,
-) -> (Option<StructDef>, Vec<String>, Option<Vec<ConstField>>) {
+) -> (Option<StructDef>, Option<Vec<ConstField>>) {
     let multipart = e.request.encoding == spec::RequestEncoding::Multipart;
     if e.method == spec::HttpMethod::Get && !e.request.body.is_empty() {
         cx.error(
@@ -373,20 +373,19 @@ fn lower_request(
     let constants = fields::lower_constants(cx, &constant);
     let located: Vec<(String, &spec::FieldSpec)> =
         all.iter().map(|(at, f, _)| (at.clone(), *f)).collect();
-    let request = fields::lower_located_struct(cx, format!("{type_prefix}Request"), docs, &located);
-    let in_query: Vec<bool> = all.iter().map(|(_, _, query)| *query).collect();
-    let query_fields: Vec<String> = match &request {
-        Some(request) => request
-            .fields
-            .iter()
-            .zip(&in_query)
-            .filter(|(_, query)| **query)
-            .map(|(f, _)| f.rust_name.clone())
-            .collect(),
-        None => Vec::new(),
-    };
+    let mut request =
+        fields::lower_located_struct(cx, format!("{type_prefix}Request"), docs, &located);
+    if let Some(request) = &mut request {
+        for (field, (_, _, query)) in request.fields.iter_mut().zip(&all) {
+            field.location = match (*query, multipart) {
+                (true, _) => FieldLocation::Query,
+                (false, true) => FieldLocation::Part,
+                (false, false) => FieldLocation::Json,
+            };
+        }
+    }
     if let Some(request) = &request {
-        for ((field, (at, _, query)), _) in request.fields.iter().zip(&all).zip(&in_query) {
+        for (field, (at, _, query)) in request.fields.iter().zip(&all) {
             // Each field has a setter on the request's builder, beside the builder's `build()`.
             if field.rust_name == "build" {
                 cx.error(
@@ -419,7 +418,7 @@ fn lower_request(
             }
         }
     }
-    (request, query_fields, constants)
+    (request, constants)
 }
 
 fn lower_errors(cx: &mut Cx<'_>, e: &EndpointSpec, rust_name: String) -> Option<ErrorEnum> {

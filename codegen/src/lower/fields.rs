@@ -4,7 +4,9 @@ use super::registry::NamedKind;
 use super::registry::Registry;
 use super::{Cx, docs_or, is_blank};
 use crate::ident::{self, Namespace};
-use crate::ir::{ConstField, DefaultValue, FieldDef, Presence, StructDef, TypeRef, WireUse};
+use crate::ir::{
+    ConstField, DefaultValue, FieldDef, FieldLocation, Presence, StructDef, TypeRef, WireUse,
+};
 use crate::spec::FieldSpec;
 use crate::suggest;
 use serde_yaml::Value;
@@ -185,6 +187,8 @@ fn lower_field(
         lenient: field.lenient,
         flatten,
         deprecated: deprecation(field.deprecated.as_deref()),
+        // The request's lowering moves its query fields and parts.
+        location: FieldLocation::Json,
     })
 }
 

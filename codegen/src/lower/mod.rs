@@ -167,13 +167,8 @@ fn lower_file(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<Module> {
         .filter_map(|(index, ty)| lower_named_type(cx, ty, &format!("types[{index}]")))
         .collect();
     named.sort_by(|a, b| type_name(a).cmp(type_name(b)));
-    if let Some(endpoint) = &endpoint {
-        types.push(TypeDef::Struct(endpoint.request.clone()));
-        // An endpoint whose success is only a file has no response type.
-        if endpoint.format.has_json() {
-            types.push(TypeDef::Struct(endpoint.response.clone()));
-        }
-    }
+    // The endpoint's request and response are held by the endpoint alone: `types` are the
+    // file's named types.
     types.extend(named);
     let mut error_sets: Vec<ErrorSetEnum> = spec
         .spec

@@ -161,6 +161,8 @@ impl Registry {
         registry
     }
 
+    /// Registers what one spec file defines: its token kinds, named types, error sets and
+    /// endpoint, each claiming its names.
     fn register_file(
         &mut self,
         spec: &LoadedSpec,
@@ -181,6 +183,22 @@ impl Registry {
             );
         }
         self.register_token_kinds(spec, module, diagnostics);
+        self.register_types(spec, module, type_names, diagnostics);
+        self.register_error_sets(spec, module, type_names, diagnostics);
+        if let Some(endpoint) = &spec.spec.endpoint {
+            self.register_endpoint(file, endpoint, type_names, operations, diagnostics);
+        }
+    }
+
+    /// The named types: each a PascalCase name no other type and no reserved name has.
+    fn register_types(
+        &mut self,
+        spec: &LoadedSpec,
+        module: &[String],
+        type_names: &mut Namespace,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let file = spec.rel_path.as_path();
         let report = |at: String, message: String, help: &str| {
             Diagnostic::new(file, at, message).with_help(help)
         };
@@ -225,6 +243,21 @@ impl Registry {
                 Err((message, help)) => diagnostics.push(report(at, message, &help)),
             }
         }
+    }
+
+    /// The error sets: each a unique name, an enum name no type has, and codes that are
+    /// non-zero, listed once and named once.
+    fn register_error_sets(
+        &mut self,
+        spec: &LoadedSpec,
+        module: &[String],
+        type_names: &mut Namespace,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let file = spec.rel_path.as_path();
+        let report = |at: String, message: String, help: &str| {
+            Diagnostic::new(file, at, message).with_help(help)
+        };
         for (index, set) in spec.spec.error_sets.iter().enumerate() {
             let at = format!("error_sets[{index}]");
             if self.error_sets.contains_key(&set.name) {
@@ -319,110 +352,120 @@ impl Registry {
                 },
             );
         }
-        if let Some(endpoint) = &spec.spec.endpoint {
-            let method = match endpoint.method {
-                spec::HttpMethod::Get => "GET",
-                spec::HttpMethod::Post => "POST",
-            };
-            // The same method and path on two hosts are two endpoints (WeCom shares many paths
-            // with WeChat); the OpenAPI export has a document per host.
-            let address = format!("{method} https://{}{}", endpoint.host, endpoint.path);
-            if let Some(earlier) = self.addresses.get(&address) {
+    }
+
+    /// The endpoint: a unique method, host and path, and an operation whose method, call trait
+    /// and types no other endpoint or type has.
+    fn register_endpoint(
+        &mut self,
+        file: &Path,
+        endpoint: &spec::EndpointSpec,
+        type_names: &mut Namespace,
+        operations: &mut Namespace,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let report = |at: String, message: String, help: &str| {
+            Diagnostic::new(file, at, message).with_help(help)
+        };
+        let method = match endpoint.method {
+            spec::HttpMethod::Get => "GET",
+            spec::HttpMethod::Post => "POST",
+        };
+        // The same method and path on two hosts are two endpoints (WeCom shares many paths
+        // with WeChat); the OpenAPI export has a document per host.
+        let address = format!("{method} https://{}{}", endpoint.host, endpoint.path);
+        if let Some(earlier) = self.addresses.get(&address) {
+            diagnostics.push(report(
+                "endpoint.path".to_owned(),
+                format!(
+                    "`{address}` is also the endpoint of `{}`",
+                    earlier.display()
+                ),
+                "each endpoint needs its own method, host and path",
+            ));
+        } else {
+            self.addresses.insert(address, file.to_path_buf());
+        }
+        let at = "endpoint.operation".to_owned();
+        match ident::snake(&endpoint.operation) {
+            Ok(method) if rt::CLIENT_METHODS.contains(&method.as_str()) => {
                 diagnostics.push(report(
-                    "endpoint.path".to_owned(),
-                    format!(
-                        "`{address}` is also the endpoint of `{}`",
-                        earlier.display()
-                    ),
-                    "each endpoint needs its own method, host and path",
-                ));
-            } else {
-                self.addresses.insert(address, file.to_path_buf());
+                    at,
+                    format!("operation `{method}` is already a method of the runtime's `Client`"),
+                    "choose another operation name",
+                ))
             }
-            let at = "endpoint.operation".to_owned();
-            match ident::snake(&endpoint.operation) {
-                Ok(method) if rt::CLIENT_METHODS.contains(&method.as_str()) => {
+            Ok(method)
+                if method.starts_with("r#")
+                    || method.ends_with('_') && !endpoint.operation.ends_with('_') =>
+            {
+                diagnostics.push(report(
+                    at,
+                    format!("operation `{}` is a Rust keyword", endpoint.operation),
+                    "choose another operation name",
+                ))
+            }
+            Ok(method) if method == endpoint.operation => {
+                if let Err(earlier) = operations.claim(
+                    &method,
+                    format!("endpoint `{}` in `{}`", endpoint.name, file.display()),
+                ) {
+                    // Its request, response and error types collide too; one error says it.
                     diagnostics.push(report(
-                        at,
-                        format!(
-                            "operation `{method}` is already a method of the runtime's `Client`"
-                        ),
+                        at.clone(),
+                        format!("operation `{method}` is already taken by {earlier}"),
                         "choose another operation name",
-                    ))
+                    ));
+                    return;
                 }
-                Ok(method)
-                    if method.starts_with("r#")
-                        || method.ends_with('_') && !endpoint.operation.ends_with('_') =>
-                {
-                    diagnostics.push(report(
-                        at,
-                        format!("operation `{}` is a Rust keyword", endpoint.operation),
-                        "choose another operation name",
-                    ))
-                }
-                Ok(method) if method == endpoint.operation => {
+                // A bytes endpoint has a second method, which streams the file.
+                if endpoint.response.format != spec::ResponseFormat::Json {
+                    let streaming = format!("{method}_to_writer");
                     if let Err(earlier) = operations.claim(
-                        &method,
-                        format!("endpoint `{}` in `{}`", endpoint.name, file.display()),
+                        &streaming,
+                        format!("the streaming method of `{method}` in `{}`", file.display()),
                     ) {
-                        // Its request, response and error types collide too; one error says it.
                         diagnostics.push(report(
                             at.clone(),
-                            format!("operation `{method}` is already taken by {earlier}"),
+                            format!("the operation's streaming method `{streaming}` is already taken by {earlier}"),
                             "choose another operation name",
                         ));
-                        return;
-                    }
-                    // A bytes endpoint has a second method, which streams the file.
-                    if endpoint.response.format != spec::ResponseFormat::Json {
-                        let streaming = format!("{method}_to_writer");
-                        if let Err(earlier) = operations.claim(
-                            &streaming,
-                            format!("the streaming method of `{method}` in `{}`", file.display()),
-                        ) {
-                            diagnostics.push(report(
-                                at.clone(),
-                                format!("the operation's streaming method `{streaming}` is already taken by {earlier}"),
-                                "choose another operation name",
-                            ));
-                        }
-                    }
-                    for suffix in ["", "Request", "RequestBuilder", "Response", "Error"] {
-                        let name =
-                            format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
-                        if let Err(earlier) = type_names.claim(
-                            &name,
-                            format!("type `{name}` derived from operation `{method}`"),
-                        ) {
-                            diagnostics.push(report(
-                                at.clone(),
-                                format!(
-                                    "the operation's {} `{name}` is already taken by {earlier}",
-                                    match suffix {
-                                        "" => "call trait".to_owned(),
-                                        "RequestBuilder" => "request builder type".to_owned(),
-                                        other => format!("{} type", other.to_lowercase()),
-                                    }
-                                ),
-                                "rename the operation or the other type",
-                            ));
-                        }
                     }
                 }
-                Ok(method) => diagnostics.push(report(
-                    at,
-                    format!(
-                        "operation `{}` is not a snake_case name",
-                        endpoint.operation
-                    ),
-                    &format!("write `{method}`"),
-                )),
-                Err(ident::NameError(message)) => diagnostics.push(report(
-                    at,
-                    message,
-                    "write the operation as a snake_case Rust method name",
-                )),
+                for suffix in ["", "Request", "RequestBuilder", "Response", "Error"] {
+                    let name = format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
+                    if let Err(earlier) = type_names.claim(
+                        &name,
+                        format!("type `{name}` derived from operation `{method}`"),
+                    ) {
+                        diagnostics.push(report(
+                            at.clone(),
+                            format!(
+                                "the operation's {} `{name}` is already taken by {earlier}",
+                                match suffix {
+                                    "" => "call trait".to_owned(),
+                                    "RequestBuilder" => "request builder type".to_owned(),
+                                    other => format!("{} type", other.to_lowercase()),
+                                }
+                            ),
+                            "rename the operation or the other type",
+                        ));
+                    }
+                }
             }
+            Ok(method) => diagnostics.push(report(
+                at,
+                format!(
+                    "operation `{}` is not a snake_case name",
+                    endpoint.operation
+                ),
+                &format!("write `{method}`"),
+            )),
+            Err(ident::NameError(message)) => diagnostics.push(report(
+                at,
+                message,
+                "write the operation as a snake_case Rust method name",
+            )),
         }
     }
 

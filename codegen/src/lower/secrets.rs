@@ -4,7 +4,7 @@
 //! so the search follows named types to any depth (a token nested in an `authorization_info`
 //! object counts as much as one at the top).
 
-use crate::ir::{FieldDef, Module, Presence, StructDef, TypeDef, TypeRef, UnionDef};
+use crate::ir::{FieldDef, FieldLocation, Module, Presence, StructDef, TypeDef, TypeRef, UnionDef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Sets `secret_fields` of every endpoint in `modules`.
@@ -49,6 +49,11 @@ fn collect(
 /// named types from field to field. Shared with `super::wire`. A union is there as a struct of
 /// its variants' payloads, so that walks go through it.
 pub(super) fn structs_by_name(modules: &[Module]) -> BTreeMap<String, StructDef> {
+    let endpoint_structs = modules
+        .iter()
+        .filter_map(|module| module.endpoint.as_ref())
+        .flat_map(|e| [&e.request, &e.response])
+        .map(|def| (def.rust_name.clone(), def.clone()));
     modules
         .iter()
         .flat_map(|module| &module.types)
@@ -57,6 +62,7 @@ pub(super) fn structs_by_name(modules: &[Module]) -> BTreeMap<String, StructDef>
             TypeDef::Union(union) => Some((union.rust_name.clone(), payloads(union))),
             TypeDef::Enum(_) => None,
         })
+        .chain(endpoint_structs)
         .collect()
 }
 
@@ -74,6 +80,7 @@ fn payloads(union: &UnionDef) -> StructDef {
                 lenient: false,
                 flatten: None,
                 deprecated: None,
+                location: FieldLocation::Json,
             })
         })
         .collect();

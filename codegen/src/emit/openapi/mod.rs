@@ -10,6 +10,7 @@
 //! `x-wechat-error-sets` and listed once, at the top of the document. WeChat answers errors with HTTP 200 and a non-zero `errcode`, so every response
 //! schema has `errcode` and `errmsg` beside the payload.
 
+use crate::ir::FieldLocation;
 use crate::ir::{
     Api, DefaultValue, Endpoint, EnumDef, EnumRepr, EnumValue, ErrorVariant, FieldDef, HttpMethod,
     Presence, RequestEncoding, ResponseFormat, StructDef, TypeDef, TypeRef,
@@ -60,22 +61,25 @@ pub fn export(api: &Api, specs_label: &str) -> Result<Vec<(String, String)>, Str
 fn all_schemas(cx: &Cx<'_>, api: &Api) -> Map<String, Value> {
     let mut schemas = Map::new();
     for module in &api.modules {
+        if let Some(e) = &module.endpoint {
+            // A GET sends no body: its request is only query parameters.
+            if e.http_method != HttpMethod::Get {
+                schemas.insert(
+                    e.request.rust_name.clone(),
+                    cx.object(&e.request, Some(e), false),
+                );
+            }
+            // A response that is only bytes has no JSON schema of its own.
+            if e.format.has_json() {
+                schemas.insert(
+                    e.response.rust_name.clone(),
+                    cx.object(&e.response, None, true),
+                );
+            }
+        }
         for ty in &module.types {
             let (name, schema) = match ty {
-                TypeDef::Struct(s) => {
-                    let endpoint = module.endpoint.as_ref();
-                    let envelope = endpoint.is_some_and(|e| e.response.rust_name == s.rust_name);
-                    // A response that is only bytes has no JSON schema of its own.
-                    if envelope && endpoint.is_some_and(|e| !e.format.has_json()) {
-                        continue;
-                    }
-                    let body = endpoint.filter(|e| e.request.rust_name == s.rust_name);
-                    // A GET sends no body: its request is only query parameters.
-                    if body.is_some_and(|e| e.http_method == HttpMethod::Get) {
-                        continue;
-                    }
-                    (&s.rust_name, cx.object(s, body, envelope))
-                }
+                TypeDef::Struct(s) => (&s.rust_name, cx.object(s, None, false)),
                 TypeDef::Enum(e) => (&e.rust_name, enum_schema(e)),
                 TypeDef::Union(u) => (&u.rust_name, unions::union_schema(u)),
             };
@@ -277,7 +281,7 @@ impl Cx<'_> {
             .request
             .fields
             .iter()
-            .filter(|f| e.query_fields.contains(&f.rust_name))
+            .filter(|f| f.location == FieldLocation::Query)
             .map(|f| {
                 let mut schema = self.field_schema(f);
                 if let (Value::Object(map), Some(default)) = (&mut schema, self.default_value(f)) {
@@ -316,7 +320,7 @@ impl Cx<'_> {
                         .request
                         .fields
                         .iter()
-                        .filter(|f| !e.query_fields.contains(&f.rust_name))
+                        .filter(|f| f.location == FieldLocation::Part)
                         .filter(|f| match &f.ty {
                             // An enum's part is its raw value; an object's is JSON.
                             TypeRef::Named { rust_name, .. } => {
@@ -413,7 +417,7 @@ impl Cx<'_> {
         }
         let mut flattened = None;
         for f in &s.fields {
-            if request.is_some_and(|e| e.query_fields.contains(&f.rust_name)) {
+            if f.location == FieldLocation::Query {
                 continue;
             }
             if f.flatten.is_some() {
