@@ -8,7 +8,8 @@ usage (from the workspace root):
   python3 codegen/benches/bench.py peers [N ...]      # all of the above beside progenitor and
                                                       # openapi-generator (installs both; not CI)
 
-BENCH_GROUPS=G spreads the synthetic endpoints over G groups (G crates; default 1).
+BENCH_GROUPS=G spreads the synthetic endpoints over G groups (G crates; default 1); for `peers`
+a list, BENCH_GROUPS=10,1, measures ours once per group count beside the peers' one run.
 
 Everything happens under target/bench/ (nothing is checked in). Wall time and peak memory come
 from GNU time (`/usr/bin/time -f "%e %M"`): the peak is the largest resident set of the process
@@ -63,7 +64,8 @@ def build_codegen():
     run(["cargo", "build", "--release", "--locked", "-q", "-p", "codegen"], cwd=ROOT)
 
 
-GROUPS = int(os.environ.get("BENCH_GROUPS", "1"))
+GROUP_COUNTS = [int(g) for g in os.environ.get("BENCH_GROUPS", "1").split(",")]
+GROUPS = GROUP_COUNTS[0]
 
 
 def synthetic_specs(n):
@@ -237,12 +239,15 @@ def cmd_peers(sizes):
     build_codegen()
     progenitor, generator = install_peers()
     rows = []
+    global GROUPS
     for n in sizes:
-        log(f"N={n}: ours")
-        g_wall, g_mib, ws = generate_ours(n)
-        openapi = ws / "generated" / "openapi" / "api.weixin.qq.com.json"
-        ours = (g_wall, g_mib, *check_ours(n, ws))
-        rows.append(("ours (codegen)", n, ours))
+        for groups in GROUP_COUNTS:
+            GROUPS = groups
+            log(f"N={n}: ours, {groups} group(s)")
+            g_wall, g_mib, ws = generate_ours(n)
+            openapi = ws / "generated" / "openapi" / "api.weixin.qq.com.json"
+            ours = (g_wall, g_mib, *check_ours(n, ws))
+            rows.append((f"ours (codegen), {groups} group(s)", n, ours))
         log(f"N={n}: progenitor")
         p_wall, p_mib, out = generate_progenitor(progenitor, openapi, n)
         rows.append(("progenitor " + PROGENITOR_VERSION, n,
@@ -260,13 +265,14 @@ def cmd_peers(sizes):
     print("\nratios ours / theirs (below 1 is better for us):")
     print("| peer | N | generate wall | generate peak | check wall | check peak | incremental wall |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    ours_by_n = {n: r for name, n, r in rows if name.startswith("ours")}
-    for name, n, r in rows:
-        if name.startswith("ours"):
+    for ours_name, on, o in rows:
+        if not ours_name.startswith("ours"):
             continue
-        o = ours_by_n[n]
-        ratios = [o[i] / r[i] for i in (0, 1, 2, 3, 4)]
-        print(f"| {name} | {n} | " + " | ".join(f"{x:.3f}" for x in ratios) + " |")
+        for name, n, r in rows:
+            if name.startswith("ours") or n != on:
+                continue
+            ratios = [o[i] / r[i] for i in (0, 1, 2, 3, 4)]
+            print(f"| {ours_name} vs {name} | {n} | " + " | ".join(f"{x:.3f}" for x in ratios) + " |")
     growth = {}
     for name, n, r in rows:
         growth.setdefault(name, {})[n] = r[2]
