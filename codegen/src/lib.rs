@@ -2,8 +2,8 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! [`load`] (YAML into [`spec`] structs) → [`lower`] (validate, decide names, into [`ir`]) →
-//! [`emit`] (`quote!` token streams, one emitter per output kind) → [`format`] (`prettyplease`,
-//! `@generated` header) → [`write`] (only changed files; `--check` writes nothing).
+//! [`emit`] (`quote!` token streams, one emitter per output kind) → [`format`](mod@format) (`prettyplease`,
+//! `@generated` header) → [`write`](mod@write) (only changed files; `--check` writes nothing).
 
 pub mod diagnostic;
 pub mod emit;

@@ -28,7 +28,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> io::Result<Changes> {
     write_in(out_dir, files, true)
 }
 
-/// Like [`write`]; with `prune` false, a folder the generator shares: nothing is removed.
+/// Like [`write`](write()); with `prune` false, a folder the generator shares: nothing is removed.
 pub fn write_in(out_dir: &Path, files: &[OutputFile], prune: bool) -> io::Result<Changes> {
     let mut changes = Changes::default();
     for file in files {

@@ -27,7 +27,7 @@ pub(crate) const DECODED_FACTOR: usize = 1;
 
 /// The most one answer makes the client hold, in multiples of `max_response_bytes`: the body
 /// (at most the limit), its strings once decoded (no more bytes than they have in the body),
-/// and the vectors and maps they fill ([`DECODED_FACTOR`] times the limit).
+/// and the vectors and maps they fill (`DECODED_FACTOR` times the limit).
 pub const MEMORY_BOUND_FACTOR: usize = 2 + DECODED_FACTOR;
 
 /// Reads an answer: a non-2xx status, an undecodable body, a non-zero `errcode` and a body that
