@@ -26,12 +26,12 @@ pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, String> 
     }
     for item in items {
         text.push('\n');
-        text.push_str(&unparse_item(item));
+        text.push_str(&unparse_item(item, source)?);
     }
     Ok(text)
 }
 
-fn unparse_item(item: syn::Item) -> String {
+fn unparse_item(item: syn::Item, source: &str) -> Result<String, String> {
     match item {
         // The `decode` submodule gets blank lines between its items too. Only it: indenting a
         // module's lines would change a multi-line string in it (the example test's JSON), and
@@ -44,7 +44,7 @@ fn unparse_item(item: syn::Item) -> String {
                     .is_some_and(|(_, items)| !items.is_empty()) =>
         {
             let Some((brace, items)) = module.content.take() else {
-                return String::new();
+                return Ok(String::new());
             };
             module.content = Some((brace, Vec::new()));
             let shell = prettyplease::unparse(&file_of(syn::Item::Mod(module)));
@@ -53,11 +53,13 @@ fn unparse_item(item: syn::Item) -> String {
                 .map(|item| indent(&prettyplease::unparse(&file_of(item))))
                 .collect();
             match shell.strip_suffix("{}\n") {
-                Some(head) => format!("{head}{{\n{}}}\n", inner.join("\n")),
-                None => shell,
+                Some(head) => Ok(format!("{head}{{\n{}}}\n", inner.join("\n"))),
+                None => Err(format!(
+                    "internal error: the `decode` module of {source} did not format as expected"
+                )),
             }
         }
-        item => prettyplease::unparse(&file_of(item)),
+        item => Ok(prettyplease::unparse(&file_of(item))),
     }
 }
 

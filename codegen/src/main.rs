@@ -25,8 +25,8 @@ struct Args {
     /// [default: `specs/` → `generated/`, and the test fixtures → `tests/`].
     #[arg(long, value_name = "DIR", requires = "crate_dir")]
     specs: Option<PathBuf>,
-    /// The crate to generate into: the generator owns its `src/api/`, its `openapi/` and
-    /// the block of group features in its `Cargo.toml` (when it has one).
+    /// The crate to generate into: the generator owns its `src/api/`, `shared/`, `groups/`
+    /// and `openapi/`, and the two marked blocks of its `Cargo.toml` (which it must have).
     #[arg(long = "crate", value_name = "DIR", requires = "specs")]
     crate_dir: Option<PathBuf>,
 }

@@ -8,7 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codegen::ir::{
-    Endpoint, EnumValue, HttpMethod, Presence, RequestEncoding, ResponseFormat, StructDef, TypeDef,
+    Endpoint, EnumValue, FieldLocation, HttpMethod, Presence, RequestEncoding, ResponseFormat,
+    StructDef, TypeDef,
 };
 use openapiv3::{
     APIKeyLocation, OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
@@ -161,7 +162,7 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
         .request
         .fields
         .iter()
-        .filter(|f| e.query_fields.contains(&f.rust_name))
+        .filter(|f| f.location == FieldLocation::Query)
     {
         assert!(
             parameters.contains(&f.wire_name.as_str()),
@@ -187,7 +188,14 @@ fn check_endpoint(doc: &OpenAPI, e: &Endpoint, label: &str) {
         };
         let body_schema = body.content[content_type].schema.as_ref().unwrap();
         assert_eq!(ref_name(body_schema), e.request.rust_name);
-        check_struct(doc, &e.request, &e.query_fields, label);
+        let query: Vec<String> = e
+            .request
+            .fields
+            .iter()
+            .filter(|f| f.location == FieldLocation::Query)
+            .map(|f| f.rust_name.clone())
+            .collect();
+        check_struct(doc, &e.request, &query, label);
         let (properties, required) = object(schema(doc, &e.request.rust_name));
         for constant in e.constants.iter().filter(|c| !c.in_query) {
             assert!(properties.contains(&constant.wire_name.as_str()), "{label}");

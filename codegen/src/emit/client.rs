@@ -179,7 +179,7 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
                 &self,
                 #params
                 writer: &mut W,
-            ) -> impl Future<Output = Result<#answer, #error>> + Send;
+            ) -> impl ::core::future::Future<Output = Result<#answer, #error>> + ::core::marker::Send;
         };
         let implementation = quote! {
             #allow
@@ -212,7 +212,7 @@ pub fn emit_method(e: &Endpoint, example: Option<String>) -> TokenStream {
         pub trait #trait_name {
             #docs
             #deprecated
-            fn #method(&self, #params) -> impl Future<Output = Result<#answer, #error>> + Send;
+            fn #method(&self, #params) -> impl ::core::future::Future<Output = Result<#answer, #error>> + ::core::marker::Send;
 
             #stream_declaration
         }

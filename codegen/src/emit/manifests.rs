@@ -57,7 +57,8 @@ fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
                 "What the top-level spec files of `{client}` define (error sets, shared types), generated from {source}."
             ),
             String::new(),
-            String::new(),
+            // The doc examples of an endpoint defined at the top call it through the client.
+            format!("\n[dev-dependencies]\n{client} = {{ path = \"..\" }}\n"),
         ),
     };
     format!(

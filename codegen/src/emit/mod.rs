@@ -1,8 +1,9 @@
 //! Stage 3: turn the IR into Rust token streams, one emitter per kind of output, then format.
 //!
 //! Emitters only translate: every name and order was decided by lowering. Generated code reaches
-//! the hand-written runtime crate through the paths of [`runtime`] (its one registry) and other
-//! modules' types through `crate::api::…`, so every output file stands alone.
+//! the hand-written runtime crate through the paths of [`runtime`] (its one registry), types of
+//! its own crate through `crate::…` and of the shared crate through its name ([`layout`] decides
+//! which crate a module is in), so every output file stands alone.
 
 mod builder;
 mod client;

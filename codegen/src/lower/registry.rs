@@ -116,6 +116,32 @@ impl Registry {
                     "rename the folder",
                 );
             }
+            // A crate's own files: a module `lib` would overwrite a group crate's root, `main`
+            // and `bin` would make cargo build binaries.
+            let in_crate = if module.len() > 1 {
+                &module[1..]
+            } else {
+                &module[..]
+            };
+            if let Some(name) = in_crate
+                .first()
+                .filter(|name| ["lib", "main", "bin"].contains(&name.as_str()))
+            {
+                cx.error(
+                    "",
+                    format!("a spec file or folder directly in a group or at the top cannot be named `{name}`: it would be the crate's `src/{name}`, which cargo reads as the crate's root or binaries"),
+                    "rename the file or folder",
+                );
+            }
+            // The client crate's own root items: its private `api` index, the hand-written
+            // modules it re-exports.
+            if module.len() > 1 && ["api", "domain", "platform"].contains(&module[0].as_str()) {
+                cx.error(
+                    "",
+                    format!("a group folder cannot be named `{}`: the client crate has an item of that name at its root", module[0]),
+                    "rename the folder",
+                );
+            }
             if module.first().is_some_and(|top| top == "prelude") {
                 cx.error(
                     "",
@@ -434,6 +460,14 @@ impl Registry {
                 }
                 for suffix in ["", "Request", "RequestBuilder", "Response", "Error"] {
                     let name = format!("{}{suffix}", ident::pascal(&method).unwrap_or_default());
+                    if is_reserved_type(&name) {
+                        diagnostics.push(report(
+                            at.clone(),
+                            format!("the operation's type or call trait `{name}` would hide a type the generated code uses"),
+                            "choose another operation name",
+                        ));
+                        continue;
+                    }
                     if let Err(earlier) = type_names.claim(
                         &name,
                         format!("type `{name}` derived from operation `{method}`"),
@@ -606,6 +640,14 @@ const RESERVED_TYPES: &[&str] = &[
     "StableTokenSource",
     "WecomTokenSource",
     "TokenKinds",
+    // The client crate's builder traits, at its root and in its prelude.
+    "AppCredentials",
+    "WecomCredentials",
+    // Named by every call trait's signature (written with absolute paths, but a type of this
+    // name would still confuse a reader).
+    "Future",
+    "Send",
+    "Sized",
 ];
 
 /// Whether a type of this name would hide or clash with an item generated code relies on: the

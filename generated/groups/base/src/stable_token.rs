@@ -322,12 +322,12 @@ pub trait GetStableAccessToken {
     fn get_stable_access_token(
         &self,
         request: GetStableAccessTokenRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             GetStableAccessTokenResponse,
             ::wechat_api_runtime::Error<GetStableAccessTokenError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetStableAccessToken for ::wechat_api_runtime::Client {

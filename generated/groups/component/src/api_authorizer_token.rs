@@ -298,12 +298,12 @@ pub trait RefreshAuthorizerToken {
     fn refresh_authorizer_token(
         &self,
         request: RefreshAuthorizerTokenRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             RefreshAuthorizerTokenResponse,
             ::wechat_api_runtime::Error<RefreshAuthorizerTokenError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl RefreshAuthorizerToken for ::wechat_api_runtime::Client {

@@ -318,12 +318,12 @@ pub trait GetComponentAccessToken {
     fn get_component_access_token(
         &self,
         request: GetComponentAccessTokenRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             GetComponentAccessTokenResponse,
             ::wechat_api_runtime::Error<GetComponentAccessTokenError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetComponentAccessToken for ::wechat_api_runtime::Client {

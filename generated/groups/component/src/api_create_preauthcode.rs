@@ -251,12 +251,12 @@ pub trait CreatePreAuthCode {
     fn create_pre_auth_code(
         &self,
         request: CreatePreAuthCodeRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             CreatePreAuthCodeResponse,
             ::wechat_api_runtime::Error<CreatePreAuthCodeError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl CreatePreAuthCode for ::wechat_api_runtime::Client {

@@ -229,12 +229,12 @@ pub trait GetAuthorizerInfo {
     fn get_authorizer_info(
         &self,
         request: GetAuthorizerInfoRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             GetAuthorizerInfoResponse,
             ::wechat_api_runtime::Error<GetAuthorizerInfoError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetAuthorizerInfo for ::wechat_api_runtime::Client {

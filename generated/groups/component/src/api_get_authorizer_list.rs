@@ -250,12 +250,12 @@ pub trait ListAuthorizers {
     fn list_authorizers(
         &self,
         request: ListAuthorizersRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ListAuthorizersResponse,
             ::wechat_api_runtime::Error<ListAuthorizersError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl ListAuthorizers for ::wechat_api_runtime::Client {

@@ -259,12 +259,12 @@ pub trait QueryAuthorization {
     fn query_authorization(
         &self,
         request: QueryAuthorizationRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             QueryAuthorizationResponse,
             ::wechat_api_runtime::Error<QueryAuthorizationError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl QueryAuthorization for ::wechat_api_runtime::Client {

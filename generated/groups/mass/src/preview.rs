@@ -201,12 +201,12 @@ pub trait PreviewMassMessage {
     fn preview_mass_message(
         &self,
         request: PreviewMassMessageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             PreviewMassMessageResponse,
             ::wechat_api_runtime::Error<PreviewMassMessageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl PreviewMassMessage for ::wechat_api_runtime::Client {

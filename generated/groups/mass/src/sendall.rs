@@ -310,12 +310,12 @@ pub trait SendMassMessage {
     fn send_mass_message(
         &self,
         request: SendMassMessageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             SendMassMessageResponse,
             ::wechat_api_runtime::Error<SendMassMessageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl SendMassMessage for ::wechat_api_runtime::Client {

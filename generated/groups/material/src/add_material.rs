@@ -317,12 +317,12 @@ pub trait AddPermanentMaterial {
     fn add_permanent_material(
         &self,
         request: AddPermanentMaterialRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             AddPermanentMaterialResponse,
             ::wechat_api_runtime::Error<AddPermanentMaterialError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl AddPermanentMaterial for ::wechat_api_runtime::Client {

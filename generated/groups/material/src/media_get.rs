@@ -217,12 +217,12 @@ pub trait GetTemporaryMedia {
     fn get_temporary_media(
         &self,
         request: GetTemporaryMediaRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::MediaOr<GetTemporaryMediaResponse>,
             ::wechat_api_runtime::Error<GetTemporaryMediaError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
     /// Like [`get_temporary_media`](Self::get_temporary_media), but writes the file to `writer` as it arrives instead of holding it, and returns what it was (its type, name and length). For large files.
     ///
     /// A call that fails once bytes were written is not sent again (the writer holds part of the file): start over with a fresh writer.
@@ -230,7 +230,7 @@ pub trait GetTemporaryMedia {
         &self,
         request: GetTemporaryMediaRequest,
         writer: &mut W,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::MediaOr<
                 GetTemporaryMediaResponse,
@@ -238,7 +238,7 @@ pub trait GetTemporaryMedia {
             >,
             ::wechat_api_runtime::Error<GetTemporaryMediaError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetTemporaryMedia for ::wechat_api_runtime::Client {

@@ -213,12 +213,12 @@ pub trait UploadArticleImage {
     fn upload_article_image(
         &self,
         request: UploadArticleImageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             UploadArticleImageResponse,
             ::wechat_api_runtime::Error<UploadArticleImageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl UploadArticleImage for ::wechat_api_runtime::Client {

@@ -316,12 +316,12 @@ pub trait SendSubscriptionNotification {
     fn send_subscription_notification(
         &self,
         request: SendSubscriptionNotificationRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             SendSubscriptionNotificationResponse,
             ::wechat_api_runtime::Error<SendSubscriptionNotificationError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl SendSubscriptionNotification for ::wechat_api_runtime::Client {

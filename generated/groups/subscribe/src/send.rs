@@ -395,12 +395,12 @@ pub trait SendSubscriptionMessage {
     fn send_subscription_message(
         &self,
         request: SendSubscriptionMessageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             SendSubscriptionMessageResponse,
             ::wechat_api_runtime::Error<SendSubscriptionMessageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl SendSubscriptionMessage for ::wechat_api_runtime::Client {

@@ -254,12 +254,12 @@ pub trait GetWecomAccessToken {
     fn get_wecom_access_token(
         &self,
         request: GetWecomAccessTokenRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             GetWecomAccessTokenResponse,
             ::wechat_api_runtime::Error<GetWecomAccessTokenError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetWecomAccessToken for ::wechat_api_runtime::Client {

@@ -307,12 +307,12 @@ pub trait SendWecomMessage {
     fn send_wecom_message(
         &self,
         request: SendWecomMessageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             SendWecomMessageResponse,
             ::wechat_api_runtime::Error<SendWecomMessageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl SendWecomMessage for ::wechat_api_runtime::Client {

@@ -311,12 +311,12 @@ pub trait GetMiniProgramCode {
     fn get_mini_program_code(
         &self,
         request: GetMiniProgramCodeRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::Media,
             ::wechat_api_runtime::Error<GetMiniProgramCodeError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
     /// Like [`get_mini_program_code`](Self::get_mini_program_code), but writes the file to `writer` as it arrives instead of holding it, and returns what it was (its type, name and length). For large files.
     ///
     /// A call that fails once bytes were written is not sent again (the writer holds part of the file): start over with a fresh writer.
@@ -324,12 +324,12 @@ pub trait GetMiniProgramCode {
         &self,
         request: GetMiniProgramCodeRequest,
         writer: &mut W,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::MediaInfo,
             ::wechat_api_runtime::Error<GetMiniProgramCodeError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetMiniProgramCode for ::wechat_api_runtime::Client {

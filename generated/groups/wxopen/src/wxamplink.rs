@@ -387,12 +387,12 @@ pub trait LinkMiniProgram {
     fn link_mini_program(
         &self,
         request: LinkMiniProgramRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             LinkMiniProgramResponse,
             ::wechat_api_runtime::Error<LinkMiniProgramError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl LinkMiniProgram for ::wechat_api_runtime::Client {

@@ -124,12 +124,12 @@ pub trait GetLinkedMiniPrograms {
     /// ```
     fn get_linked_mini_programs(
         &self,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             GetLinkedMiniProgramsResponse,
             ::wechat_api_runtime::Error<GetLinkedMiniProgramsError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl GetLinkedMiniPrograms for ::wechat_api_runtime::Client {

@@ -224,12 +224,12 @@ pub trait UnlinkMiniProgram {
     fn unlink_mini_program(
         &self,
         request: UnlinkMiniProgramRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             UnlinkMiniProgramResponse,
             ::wechat_api_runtime::Error<UnlinkMiniProgramError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl UnlinkMiniProgram for ::wechat_api_runtime::Client {

@@ -188,12 +188,12 @@ pub trait DownloadFile {
     fn download_file(
         &self,
         request: DownloadFileRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::Media,
             ::wechat_api_runtime::Error<DownloadFileError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
     /// Like [`download_file`](Self::download_file), but writes the file to `writer` as it arrives instead of holding it, and returns what it was (its type, name and length). For large files.
     ///
     /// A call that fails once bytes were written is not sent again (the writer holds part of the file): start over with a fresh writer.
@@ -201,12 +201,12 @@ pub trait DownloadFile {
         &self,
         request: DownloadFileRequest,
         writer: &mut W,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::MediaInfo,
             ::wechat_api_runtime::Error<DownloadFileError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl DownloadFile for ::wechat_api_runtime::Client {

@@ -208,12 +208,12 @@ pub trait FetchFile {
     fn fetch_file(
         &self,
         request: FetchFileRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::MediaOr<FetchFileResponse>,
             ::wechat_api_runtime::Error<FetchFileError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
     /// Like [`fetch_file`](Self::fetch_file), but writes the file to `writer` as it arrives instead of holding it, and returns what it was (its type, name and length). For large files.
     ///
     /// A call that fails once bytes were written is not sent again (the writer holds part of the file): start over with a fresh writer.
@@ -221,7 +221,7 @@ pub trait FetchFile {
         &self,
         request: FetchFileRequest,
         writer: &mut W,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             ::wechat_api_runtime::MediaOr<
                 FetchFileResponse,
@@ -229,7 +229,7 @@ pub trait FetchFile {
             >,
             ::wechat_api_runtime::Error<FetchFileError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl FetchFile for ::wechat_api_runtime::Client {

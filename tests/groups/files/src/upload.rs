@@ -256,9 +256,9 @@ pub trait UploadFile {
     fn upload_file(
         &self,
         request: UploadFileRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<UploadFileResponse, ::wechat_api_runtime::Error<UploadFileError>>,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl UploadFile for ::wechat_api_runtime::Client {

@@ -119,9 +119,9 @@ pub trait ReadInbox {
     #[deprecated(note = "Use `send` and the events instead.")]
     fn read_inbox(
         &self,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<ReadInboxResponse, ::wechat_api_runtime::Error<ReadInboxError>>,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl ReadInbox for ::wechat_api_runtime::Client {

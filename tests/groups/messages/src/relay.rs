@@ -185,12 +185,12 @@ pub trait RelayMessage {
     fn relay_message(
         &self,
         request: RelayMessageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             RelayMessageResponse,
             ::wechat_api_runtime::Error<RelayMessageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 #[allow(deprecated)]

@@ -211,12 +211,12 @@ pub trait SendMessage {
     fn send_message(
         &self,
         request: SendMessageRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             SendMessageResponse,
             ::wechat_api_runtime::Error<SendMessageError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 #[allow(deprecated)]

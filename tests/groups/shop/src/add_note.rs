@@ -135,9 +135,9 @@ pub trait AddNote {
     fn add_note(
         &self,
         request: AddNoteRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<AddNoteResponse, ::wechat_api_runtime::Error<AddNoteError>>,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl AddNote for ::wechat_api_runtime::Client {

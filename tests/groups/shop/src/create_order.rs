@@ -376,12 +376,12 @@ pub trait CreateOrder {
     fn create_order(
         &self,
         request: CreateOrderRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<
             CreateOrderResponse,
             ::wechat_api_runtime::Error<CreateOrderError>,
         >,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl CreateOrder for ::wechat_api_runtime::Client {

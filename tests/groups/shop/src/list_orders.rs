@@ -173,9 +173,9 @@ pub trait ListOrders {
     fn list_orders(
         &self,
         request: ListOrdersRequest,
-    ) -> impl Future<
+    ) -> impl ::core::future::Future<
         Output = Result<ListOrdersResponse, ::wechat_api_runtime::Error<ListOrdersError>>,
-    > + Send;
+    > + ::core::marker::Send;
 }
 
 impl ListOrders for ::wechat_api_runtime::Client {
