@@ -63,17 +63,6 @@ pub enum TypeDef {
     Union(UnionDef),
 }
 
-impl TypeDef {
-    /// The type's Rust name.
-    pub fn rust_name(&self) -> &str {
-        match self {
-            Self::Struct(s) => &s.rust_name,
-            Self::Enum(e) => &e.rust_name,
-            Self::Union(u) => &u.rust_name,
-        }
-    }
-}
-
 /// A tagged union: an enum with a variant per documented tag, carrying its payload.
 #[derive(Debug, Clone)]
 pub struct UnionDef {

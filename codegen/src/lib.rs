@@ -188,10 +188,9 @@ pub fn plan(target: &Target) -> Result<(Vec<OutputDir>, diagnostic::Diagnostics)
     let generated = generate(&target.specs, &crate_name)?;
     let layout = emit::layout::Layout::new(&crate_name);
     let crate_text = |home| {
-        let dir = emit::layout::Layout::crate_dir(home);
         (
             layout.package(home),
-            dir.display().to_string().replace('\\', "/"),
+            emit::layout::Layout::crate_dir_text(home),
         )
     };
     let packages: Vec<(String, String)> = std::iter::once(crate_text(emit::layout::Home::Shared))

@@ -38,6 +38,17 @@ fn builder(wechat: &WeChat) -> wechat_api_client::platform::PlatformBuilder {
         )
 }
 
+/// The store key of an authorizer's refresh token. Written out rather than taken from
+/// `Keys`: the layout is documented (other programs read the store), so the tests pin it.
+fn refresh_key(appid: &str) -> String {
+    format!("wechat:{APPID}:authorizer:{appid}:refresh_token")
+}
+
+/// The store key of an authorizer's access token (the same documented layout).
+fn access_key(appid: &str) -> String {
+    format!("wechat:{APPID}:authorizer:{appid}:access_token")
+}
+
 fn now() -> u64 {
     wechat_api_client::platform::store::unix_now()
 }
@@ -89,7 +100,7 @@ async fn from_a_ticket_push_to_calls_for_many_authorizers_with_one_fetch_of_each
         wechat.authorize(appid, &format!("rt-{appid}-0"));
         store
             .put(
-                &format!("wechat:{APPID}:authorizer:{appid}:refresh_token"),
+                &refresh_key(appid),
                 &Stored::lasting(format!("rt-{appid}-0")),
             )
             .await
@@ -115,11 +126,7 @@ async fn from_a_ticket_push_to_calls_for_many_authorizers_with_one_fetch_of_each
     assert_eq!(tokens, ["at-wx_a-1", "at-wx_b-1", "at-wx_c-1"]);
     // The rotated refresh tokens are what the store keeps now.
     for appid in appids {
-        let stored = store
-            .get(&format!("wechat:{APPID}:authorizer:{appid}:refresh_token"))
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = store.get(&refresh_key(appid)).await.unwrap().unwrap();
         assert_eq!(stored.value.expose_secret(), format!("rt-{appid}-1"));
     }
 }
@@ -268,10 +275,7 @@ async fn the_new_refresh_token_is_stored_before_the_new_access_token_is_used() {
     wechat.authorize("wx_a", "rt-wx_a-0");
     store
         .inner
-        .put(
-            &format!("wechat:{APPID}:authorizer:wx_a:refresh_token"),
-            &Stored::lasting("rt-wx_a-0"),
-        )
+        .put(&refresh_key("wx_a"), &Stored::lasting("rt-wx_a-0"))
         .await
         .unwrap();
 
@@ -306,7 +310,7 @@ async fn an_invalid_or_missing_refresh_token_is_recovered_from_the_authorizer_li
     platform.store_ticket("ticket-1").await.unwrap();
     // WeChat has moved on (a new authorization): the stored refresh token is invalid (61023).
     wechat.authorize("wx_a", "rt-wx_a-current");
-    let key = format!("wechat:{APPID}:authorizer:wx_a:refresh_token");
+    let key = refresh_key("wx_a");
     store
         .put(&key, &Stored::lasting("rt-wx_a-stale"))
         .await
@@ -364,27 +368,14 @@ async fn a_rejected_authorizer_token_is_refreshed_and_the_call_sent_once_more() 
         .mount(&wechat.server)
         .await;
     let store = Arc::new(MemoryStore::new());
-    let platform = builder(&wechat).store(Arc::clone(&store)).build().unwrap();
-    platform.store_ticket("ticket-1").await.unwrap();
-    wechat.authorize("wx_a", "rt-wx_a-0");
-    store
-        .put(
-            &format!("wechat:{APPID}:authorizer:wx_a:refresh_token"),
-            &Stored::lasting("rt-wx_a-0"),
-        )
-        .await
-        .unwrap();
+    let platform = ready(&wechat, Arc::clone(&store)).await;
     platform
         .authorizer("wx_a")
         .get_linked_mini_programs()
         .await
         .unwrap();
     assert_eq!(wechat.linked_tokens().await, ["at-wx_a-1", "at-wx_a-2"]);
-    let stored = store
-        .get(&format!("wechat:{APPID}:authorizer:wx_a:access_token"))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = store.get(&access_key("wx_a")).await.unwrap().unwrap();
     assert_eq!(stored.value.expose_secret(), "at-wx_a-2");
 }
 
@@ -513,10 +504,7 @@ async fn no_ticket_token_or_refresh_token_is_logged() {
     // A stale refresh token (recovered from the list), a rejected access token (refreshed).
     wechat.authorize("wx_a", "rt-wx_a-0");
     store
-        .put(
-            &format!("wechat:{APPID}:authorizer:wx_a:refresh_token"),
-            &Stored::lasting("rt-wx_a-stale"),
-        )
+        .put(&refresh_key("wx_a"), &Stored::lasting("rt-wx_a-stale"))
         .await
         .unwrap();
     platform
@@ -543,10 +531,7 @@ async fn ready(wechat: &WeChat, store: Arc<impl TokenStore>) -> Platform {
     platform.store_ticket("ticket-1").await.unwrap();
     wechat.authorize("wx_a", "rt-wx_a-0");
     store
-        .put(
-            &format!("wechat:{APPID}:authorizer:wx_a:refresh_token"),
-            &Stored::lasting("rt-wx_a-0"),
-        )
+        .put(&refresh_key("wx_a"), &Stored::lasting("rt-wx_a-0"))
         .await
         .unwrap();
     platform
@@ -588,7 +573,7 @@ async fn a_caller_that_gives_up_mid_refresh_loses_no_refresh_token() {
     assert!(gave_up.is_err(), "the call was cut short");
     // WeChat rotated the refresh token when it answered; the store has the new one anyway.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let key = format!("wechat:{APPID}:authorizer:wx_a:refresh_token");
+    let key = refresh_key("wx_a");
     assert_eq!(
         store
             .get(&key)
@@ -679,15 +664,9 @@ async fn a_holder_that_lost_its_lease_stores_its_refresh_token_but_not_its_acces
         .await
         .unwrap();
     assert_eq!(wechat.linked_tokens().await, ["at-wx_a-1"]);
-    let refresh = store
-        .get(&format!("wechat:{APPID}:authorizer:wx_a:refresh_token"))
-        .await
-        .unwrap();
+    let refresh = store.get(&refresh_key("wx_a")).await.unwrap();
     assert_eq!(refresh.unwrap().value.expose_secret(), "rt-wx_a-1");
-    let access = store
-        .get(&format!("wechat:{APPID}:authorizer:wx_a:access_token"))
-        .await
-        .unwrap();
+    let access = store.get(&access_key("wx_a")).await.unwrap();
     assert_eq!(access, None, "another instance may hold a newer one");
 }
 

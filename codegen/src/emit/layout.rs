@@ -92,6 +92,14 @@ impl Layout {
         }
     }
 
+    /// A generated crate's folder as a manifest writes it: relative, with `/`.
+    pub fn crate_dir_text(home: Home<'_>) -> String {
+        Self::crate_dir(home)
+            .display()
+            .to_string()
+            .replace('\\', "/")
+    }
+
     /// A module's file, relative to the client crate's folder: the `api` index, a crate root
     /// (`lib.rs` of a group or of the shared crate), a nested group's `mod.rs`, a spec's file.
     pub fn module_file(module: &Module) -> PathBuf {

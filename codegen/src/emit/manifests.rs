@@ -47,7 +47,7 @@ fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
             format!(
                 "{} = {{ path = \"../../{}\" }}\n",
                 layout.package(Home::Shared),
-                crate_dir_text(Home::Shared)
+                Layout::crate_dir_text(Home::Shared)
             ),
             // The doc examples show a call as users write it: through the client crate.
             format!("\n[dev-dependencies]\n{client} = {{ path = \"../..\" }}\n"),
@@ -87,11 +87,4 @@ fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
         name = layout.package(home),
         description = description.replace('"', "'"),
     )
-}
-
-fn crate_dir_text(home: Home<'_>) -> String {
-    Layout::crate_dir(home)
-        .display()
-        .to_string()
-        .replace('\\', "/")
 }
