@@ -26,6 +26,8 @@ pub mod flag;
 #[doc(hidden)]
 pub mod lenient;
 mod media;
+#[cfg(feature = "testing")]
+pub mod mock;
 mod read;
 mod redact;
 mod retry;

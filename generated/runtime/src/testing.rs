@@ -33,6 +33,13 @@ pub fn assert_decodes_strictly<T: DeserializeOwned>(example: &str) {
         object.remove("errcode");
         object.remove("errmsg");
     }
+    if let Err(err) = decode_strictly::<T>(value) {
+        panic!("the example does not decode with every field known: {err}");
+    }
+}
+
+/// Decodes `value` into `T` strictly: a key no field has, at any depth, is an error.
+pub fn decode_strictly<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
     /// Leaves strict mode however decoding ends.
     struct Reset;
     impl Drop for Reset {
@@ -42,7 +49,5 @@ pub fn assert_decodes_strictly<T: DeserializeOwned>(example: &str) {
     }
     STRICT.with(|strict| strict.set(true));
     let _reset = Reset;
-    if let Err(err) = T::deserialize(value) {
-        panic!("the example does not decode with every field known: {err}");
-    }
+    T::deserialize(value)
 }
