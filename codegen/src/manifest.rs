@@ -59,6 +59,16 @@ pub fn with_group_blocks(
     features.push_str(&format!(
         "# On when any group is: without it the client's call machinery has no caller.\n{ANY_GROUP} = []\n"
     ));
+    // The mock WeChat (`testing`): the runtime's mock, and each enabled group's mock data.
+    let mut testing = vec!["\"wechat-api-runtime/testing\"".to_owned()];
+    for (i, (package, _)) in packages.iter().enumerate() {
+        let optional = if i == 0 { "" } else { "?" };
+        testing.push(format!("\"{package}{optional}/testing\""));
+    }
+    features.push_str(&format!(
+        "# A mock WeChat for tests (`testing::start`), serving the enabled groups.\ntesting = [{}]\n",
+        testing.join(", ")
+    ));
     let manifest = replace_block(manifest, BEGIN, END, &features, "[features]")?;
     let mut dependencies = format!("{DEPENDENCIES_BEGIN}\n");
     for (i, (package, path)) in packages.iter().enumerate() {
@@ -128,7 +138,7 @@ mod tests {
         assert_eq!(
             updated.as_deref(),
             Ok(format!(
-                "[package]\nname = \"c\"\n\n[features]\n{BEGIN}\ndefault = [\"base\"]\nbase = [\"dep:c-base\", \"any-group\"]\n# On when any group is: without it the client's call machinery has no caller.\nany-group = []\n{END}\nmine = []\n\n[dependencies]\n{DEPENDENCIES_BEGIN}\nc-shared = {{ path = \"shared\" }}\nc-base = {{ path = \"groups/base\", optional = true }}\n{DEPENDENCIES_END}\nserde = \"1\"\n"
+                "[package]\nname = \"c\"\n\n[features]\n{BEGIN}\ndefault = [\"base\"]\nbase = [\"dep:c-base\", \"any-group\"]\n# On when any group is: without it the client's call machinery has no caller.\nany-group = []\n# A mock WeChat for tests (`testing::start`), serving the enabled groups.\ntesting = [\"wechat-api-runtime/testing\", \"c-shared/testing\", \"c-base?/testing\"]\n{END}\nmine = []\n\n[dependencies]\n{DEPENDENCIES_BEGIN}\nc-shared = {{ path = \"shared\" }}\nc-base = {{ path = \"groups/base\", optional = true }}\n{DEPENDENCIES_END}\nserde = \"1\"\n"
             )
             .as_str())
         );

@@ -9,19 +9,77 @@
 //!   what is sent; nothing for what is received, which decodes through the runtime (structs,
 //!   unions) or `From` (enums take `Deserialize` for that); serde's code is most of what rustc
 //!   checks, so deriving only the used half is the cheapest large cut of compile time;
+//! - what is only received is `Serialize` too under the crate's `testing` feature
+//!   ([`Serialization::Testing`]): the mock WeChat sends a test's typed answers encoded as WeChat
+//!   would, and a build without the feature pays nothing for it;
 //! - `Default` for a struct whose fields are all optional and whose defaults are zero values
 //!   (with a non-zero default the model emitter writes the impl out);
 //! - error enums are `thiserror::Error`, and `Eq`; request builders only `Debug` and `Clone`.
 
-use crate::ir::{EnumDef, EnumRepr, FieldLocation, Presence, StructDef, UnionDef};
+use crate::ir::{EnumDef, EnumRepr, FieldLocation, Presence, StructDef, UnionDef, WireUse};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Whether a type implements `Serialize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serialization {
+    /// It is sent.
+    Always,
+    /// It is only received: under the `testing` feature, for the mock's typed answers.
+    Testing,
+    /// A multipart request, sent part by part.
+    Never,
+}
+
+impl Serialization {
+    /// `#[attr]` as the type needs it: as is, under the `testing` feature, or not at all.
+    pub fn attr(self, attr: TokenStream) -> Option<TokenStream> {
+        match self {
+            Self::Always => Some(quote!(#[#attr])),
+            Self::Testing => Some(quote!(#[cfg_attr(feature = "testing", #attr)])),
+            Self::Never => None,
+        }
+    }
+
+    /// `#[cfg(feature = "testing")]` for a hand-written `Serialize` impl that only tests use.
+    pub fn cfg(self) -> Option<TokenStream> {
+        (self == Self::Testing).then(|| quote!(#[cfg(feature = "testing")]))
+    }
+
+    fn of(wire: WireUse) -> Self {
+        if wire.sent {
+            Self::Always
+        } else {
+            Self::Testing
+        }
+    }
+}
+
+/// When a struct is `Serialize`.
+pub fn struct_serialization(s: &StructDef) -> Serialization {
+    if s.fields.iter().any(|f| f.location == FieldLocation::Part) {
+        Serialization::Never
+    } else {
+        Serialization::of(s.wire)
+    }
+}
+
+/// When an enum is `Serialize` (through `into` its wire type).
+pub fn enum_serialization(e: &EnumDef) -> Serialization {
+    Serialization::of(e.wire)
+}
+
+/// When a union is `Serialize` (by an impl the union emitter writes).
+pub fn union_serialization(u: &UnionDef) -> Serialization {
+    Serialization::of(u.wire)
+}
+
 /// A struct: a request, a response or a named object type.
 pub fn of_struct(s: &StructDef) -> TokenStream {
-    // A multipart request is sent part by part, not serialized.
-    let multipart = s.fields.iter().any(|f| f.location == FieldLocation::Part);
-    let serialize = (s.wire.sent && !multipart).then(|| quote!(serde::Serialize));
+    let serialization = struct_serialization(s);
+    let serialize = (serialization == Serialization::Always).then(|| quote!(serde::Serialize));
+    let gated = (serialization == Serialization::Testing)
+        .then(|| quote!(#[cfg_attr(feature = "testing", derive(serde::Serialize))]));
     let default = derives_default(s).then(|| quote!(Default));
     let derives = [
         Some(quote!(Debug)),
@@ -32,7 +90,7 @@ pub fn of_struct(s: &StructDef) -> TokenStream {
     ]
     .into_iter()
     .flatten();
-    quote!(#[derive(#(#derives),*)])
+    quote!(#[derive(#(#derives),*)] #gated)
 }
 
 /// Whether a struct's `Default` is derived: all fields optional, every default the zero value.
@@ -59,6 +117,8 @@ pub fn of_enum(e: &EnumDef) -> TokenStream {
         (false, true) => quote!(serde::Deserialize),
         _ => quote!(serde::Serialize, serde::Deserialize),
     };
+    let gated = (enum_serialization(e) == Serialization::Testing)
+        .then(|| quote!(#[cfg_attr(feature = "testing", derive(serde::Serialize))]));
     let derives = [
         Some(quote!(Debug)),
         Some(quote!(Clone)),
@@ -70,7 +130,7 @@ pub fn of_enum(e: &EnumDef) -> TokenStream {
     ]
     .into_iter()
     .flatten();
-    quote!(#[derive(#(#derives),*)])
+    quote!(#[derive(#(#derives),*)] #gated)
 }
 
 /// A tagged union: its serde impls are written by the union emitter (sent) or the runtime

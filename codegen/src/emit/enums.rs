@@ -61,7 +61,11 @@ pub fn emit_enum(e: &EnumDef) -> TokenStream {
     // `from` serves `Deserialize` and `into` serves `Serialize`: each only where derived.
     let serde_args = match (e.wire.sent, e.wire.received) {
         (true, false) => quote!(#[serde(into = #wire_name)]),
-        (false, true) => quote!(#[serde(from = #wire_name)]),
+        // Encoded under `testing` only, for the mock's typed answers.
+        (false, true) => quote! {
+            #[serde(from = #wire_name)]
+            #[cfg_attr(feature = "testing", serde(into = #wire_name))]
+        },
         _ => quote!(#[serde(from = #wire_name, into = #wire_name)]),
     };
     quote! {

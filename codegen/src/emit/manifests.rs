@@ -39,7 +39,7 @@ pub fn emit_manifests(api: &Api, layout: &Layout, specs_label: &str) -> Vec<Outp
 
 fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
     let client = layout.package(Home::Client);
-    let (description, shared, dev) = match home {
+    let (description, shared, dev, testing) = match home {
         Home::Group(group) => (
             format!(
                 "The `{group}` group of `{client}`, generated from {source}; depend on `{client}` with feature `{group}`."
@@ -51,6 +51,10 @@ fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
             ),
             // The doc examples show a call as users write it: through the client crate.
             format!("\n[dev-dependencies]\n{client} = {{ path = \"../..\" }}\n"),
+            format!(
+                "testing = [\"wechat-api-runtime/testing\", \"{}/testing\"]",
+                layout.package(Home::Shared)
+            ),
         ),
         _ => (
             format!(
@@ -59,6 +63,7 @@ fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
             String::new(),
             // The doc examples of an endpoint defined at the top call it through the client.
             format!("\n[dev-dependencies]\n{client} = {{ path = \"..\" }}\n"),
+            "testing = [\"wechat-api-runtime/testing\"]".to_owned(),
         ),
     };
     format!(
@@ -73,6 +78,11 @@ fn manifest(layout: &Layout, home: Home<'_>, source: &str) -> String {
          rust-version.workspace = true\n\
          license.workspace = true\n\
          publish.workspace = true\n\
+         \n\
+         [features]\n\
+         # What only the mock WeChat needs (the client crate's feature of the same name): the\n\
+         # runtime's mock, and `Serialize` for the types that are only received.\n\
+         {testing}\n\
          \n\
          [dependencies]\n\
          wechat-api-runtime = {{ workspace = true }}\n\

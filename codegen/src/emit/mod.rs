@@ -15,6 +15,7 @@ mod errors;
 mod example;
 pub mod layout;
 pub mod manifests;
+mod mock;
 mod model;
 mod modules;
 pub mod openapi;
@@ -97,7 +98,8 @@ fn emit_module(module: &Module, layout: &Layout) -> TokenStream {
         let builder = builder::emit_builder(&cx, e);
         let error = errors::emit_error_enum(&cx, e);
         let client = client::emit_method(e, builder::call_example(&cx, e));
-        quote! { #request #response #builder #error #client }
+        let mocked = mock::emit_mocked(e);
+        quote! { #request #response #builder #error #client #mocked }
     });
     let error_sets = module.error_sets.iter().map(errors::emit_error_set_enum);
     let decode = decode_module(&cx, module);

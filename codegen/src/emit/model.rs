@@ -93,10 +93,13 @@ fn emit_field(cx: &ModuleCx<'_>, s: &StructDef, f: &FieldDef) -> TokenStream {
             Presence::DefaultZero | Presence::DefaultValue(_) => {}
         }
     }
-    // These attributes only serve `Serialize`: a received type decodes through `super::decode`.
-    // A multipart request is not serialized: its fields are parts (or query parameters).
-    let serialized = s.wire.sent && s.fields.iter().all(|f| f.location != FieldLocation::Part);
-    let serde = (!args.is_empty() && serialized).then(|| quote!(#[serde(#(#args),*)]));
+    // These attributes only serve `Serialize` (a received type decodes through `super::decode`),
+    // so they follow it: always, under `testing`, or never (a multipart request).
+    let serde = if args.is_empty() {
+        None
+    } else {
+        super::derives::struct_serialization(s).attr(quote!(serde(#(#args),*)))
+    };
     let deprecated = f.deprecated.as_deref().map(super::deprecated);
     quote! {
         #docs

@@ -80,6 +80,7 @@ pub fn emit_client_index(api: &Api, root: &Module, layout: &Layout) -> TokenStre
     let token_kinds = emit_token_kinds(api);
     let prelude = emit_prelude(api);
     let readers = emit_response_readers(api);
+    let mocked = emit_mocked_endpoints(api);
     quote! {
         #docs
         #(#groups)*
@@ -87,6 +88,37 @@ pub fn emit_client_index(api: &Api, root: &Module, layout: &Layout) -> TokenStre
         #token_kinds
         #prelude
         #readers
+        #mocked
+    }
+}
+
+/// For the root, under the `testing` feature: every endpoint of the enabled groups as the mock
+/// WeChat serves it, each compiled with its group.
+pub fn emit_mocked_endpoints(api: &Api) -> TokenStream {
+    let (mocked, spec) = (
+        rt::mock::MOCKED_ENDPOINT.tokens(),
+        rt::mock::ENDPOINT_SPEC.tokens(),
+    );
+    let entries = api.modules.iter().filter_map(|module| {
+        let endpoint = module.endpoint.as_ref()?;
+        // Spec modules are private; their group re-exports the types.
+        let parent = &module.path[..module.path.len().saturating_sub(1)];
+        let group = parent.iter().map(|m| to_ident(m));
+        let error = to_ident(&endpoint.error.rust_name);
+        let feature = parent.first().map(|group| quote!(#[cfg(feature = #group)]));
+        Some(quote! {
+            #feature
+            <crate::api:: #(#group::)* #error as #mocked>::ENDPOINT,
+        })
+    });
+    quote! {
+        /// Every endpoint of the enabled groups as the mock WeChat serves and checks it (feature
+        /// `testing`): what `testing::start` hands the runtime's mock.
+        #[cfg(feature = "testing")]
+        #[doc(hidden)]
+        pub const MOCKED_ENDPOINTS: &[#spec] = &[
+            #(#entries)*
+        ];
     }
 }
 

@@ -126,6 +126,18 @@ pub mod testing {
         RuntimeType("testing::assert_decodes_strictly");
 }
 
+/// The mock WeChat of feature `testing`, which serves each endpoint from its spec.
+pub mod mock {
+    use super::RuntimeType;
+    pub const MOCKED_ENDPOINT: RuntimeType = RuntimeType("mock::MockedEndpoint");
+    pub const MOCKED_RESPONSE: RuntimeType = RuntimeType("mock::MockedResponse");
+    pub const ENDPOINT_SPEC: RuntimeType = RuntimeType("mock::EndpointSpec");
+    pub const FIELD_SPEC: RuntimeType = RuntimeType("mock::FieldSpec");
+    pub const FIELD_PLACE: RuntimeType = RuntimeType("mock::FieldPlace");
+    pub const RESPONSE_KIND: RuntimeType = RuntimeType("mock::ResponseKind");
+    pub const ROUND_TRIP: RuntimeType = RuntimeType("mock::round_trip");
+}
+
 /// The runtime's public items at its root, which the client crate re-exports at its own: a
 /// shared spec type of one of these names would clash with the re-export.
 pub const ROOT_ITEMS: &[RuntimeType] = &[

@@ -48,7 +48,7 @@ pub fn emit_union(cx: &ModuleCx<'_>, u: &UnionDef) -> TokenStream {
     } else {
         (quote!(), quote!())
     };
-    let serialize = u.wire.sent.then(|| emit_serialize(u));
+    let serialize = emit_serialize(u);
     let derives = super::derives::of_union(u);
     quote! {
         #docs
@@ -92,7 +92,10 @@ fn emit_serialize(u: &UnionDef) -> TokenStream {
         || quote!(Self::Unknown(unknown) => unknown.serialize_with_tag(serializer, #tag_key),),
     );
     let allow = deprecated_allow(u);
+    // A union only received is encoded by the mock WeChat alone (feature `testing`).
+    let cfg = super::derives::union_serialization(u).cfg();
     quote! {
+        #cfg
         #allow
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

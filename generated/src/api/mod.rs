@@ -256,3 +256,50 @@ pub const RESPONSE_READERS: &[(&str, ::wechat_api_runtime::ResponseReader)] = &[
         >,
     ),
 ];
+
+/// Every endpoint of the enabled groups as the mock WeChat serves and checks it (feature
+/// `testing`): what `testing::start` hands the runtime's mock.
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub const MOCKED_ENDPOINTS: &[::wechat_api_runtime::mock::EndpointSpec] = &[
+    #[cfg(feature = "base")]
+    <crate::api::base::GetStableAccessTokenError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "component")]
+    <crate::api::component::RefreshAuthorizerTokenError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "component")]
+    <crate::api::component::GetComponentAccessTokenError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "component")]
+    <crate::api::component::CreatePreAuthCodeError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "component")]
+    <crate::api::component::GetAuthorizerInfoError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "component")]
+    <crate::api::component::ListAuthorizersError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "component")]
+    <crate::api::component::QueryAuthorizationError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "mass")]
+    <crate::api::mass::PreviewMassMessageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "mass")]
+    <crate::api::mass::SendMassMessageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "material")]
+    <crate::api::material::AddPermanentMaterialError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "material")]
+    <crate::api::material::GetTemporaryMediaError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "material")]
+    <crate::api::material::UploadArticleImageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "subscribe")]
+    <crate::api::subscribe::SendSubscriptionNotificationError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "subscribe")]
+    <crate::api::subscribe::SendSubscriptionMessageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "wecom")]
+    <crate::api::wecom::GetWecomAccessTokenError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "wecom")]
+    <crate::api::wecom::SendWecomMessageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "wxacode")]
+    <crate::api::wxacode::GetMiniProgramCodeError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "wxopen")]
+    <crate::api::wxopen::LinkMiniProgramError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "wxopen")]
+    <crate::api::wxopen::GetLinkedMiniProgramsError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "wxopen")]
+    <crate::api::wxopen::UnlinkMiniProgramError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+];

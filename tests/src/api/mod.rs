@@ -127,3 +127,28 @@ pub const RESPONSE_READERS: &[(&str, ::wechat_api_runtime::ResponseReader)] = &[
         >,
     ),
 ];
+
+/// Every endpoint of the enabled groups as the mock WeChat serves and checks it (feature
+/// `testing`): what `testing::start` hands the runtime's mock.
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub const MOCKED_ENDPOINTS: &[::wechat_api_runtime::mock::EndpointSpec] = &[
+    #[cfg(feature = "files")]
+    <crate::api::files::DownloadFileError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "files")]
+    <crate::api::files::FetchFileError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "files")]
+    <crate::api::files::UploadFileError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "messages")]
+    <crate::api::messages::ReadInboxError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "messages")]
+    <crate::api::messages::RelayMessageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "messages")]
+    <crate::api::messages::SendMessageError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "shop")]
+    <crate::api::shop::AddNoteError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "shop")]
+    <crate::api::shop::CreateOrderError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+    #[cfg(feature = "shop")]
+    <crate::api::shop::ListOrdersError as ::wechat_api_runtime::mock::MockedEndpoint>::ENDPOINT,
+];

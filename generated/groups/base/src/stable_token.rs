@@ -22,6 +22,7 @@ pub struct GetStableAccessTokenRequest {
 
 /// The response of [`get_stable_access_token`](GetStableAccessToken::get_stable_access_token) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct GetStableAccessTokenResponse {
     /// The access token (up to 512 characters).
     pub access_token: ::wechat_api_runtime::Secret,
@@ -340,6 +341,53 @@ impl GetStableAccessToken for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetStableAccessTokenError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "grant_type",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "secret",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "force_refresh",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"access_token\": \"ACCESS_TOKEN\",\n  \"expires_in\": 7200\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<GetStableAccessTokenResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        GetStableAccessTokenError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for GetStableAccessTokenResponse {
+    type Endpoint = GetStableAccessTokenError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

@@ -18,12 +18,14 @@ pub struct RefreshAuthorizerTokenRequest {
 
 /// The response of [`refresh_authorizer_token`](RefreshAuthorizerToken::refresh_authorizer_token) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct RefreshAuthorizerTokenResponse {
     /// The account's token for the platform's calls.
     pub authorizer_access_token: ::wechat_api_runtime::Secret,
     /// How long the token is valid, in seconds (7200).
     pub expires_in: i64,
     /// The refresh token to use next time, usually the one sent; store it.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub authorizer_refresh_token: Option<::wechat_api_runtime::Secret>,
 }
 
@@ -316,6 +318,48 @@ impl RefreshAuthorizerToken for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for RefreshAuthorizerTokenError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "authorizer_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "authorizer_refresh_token",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"authorizer_access_token\": \"some-access-token\", \"expires_in\": 7200, \"authorizer_refresh_token\": \"refresh_token_value\"}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<RefreshAuthorizerTokenResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        RefreshAuthorizerTokenError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for RefreshAuthorizerTokenResponse {
+    type Endpoint = RefreshAuthorizerTokenError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

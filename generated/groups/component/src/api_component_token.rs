@@ -18,6 +18,7 @@ pub struct GetComponentAccessTokenRequest {
 
 /// The response of [`get_component_access_token`](GetComponentAccessToken::get_component_access_token) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct GetComponentAccessTokenResponse {
     /// The platform's token, for its own API.
     pub component_access_token: ::wechat_api_runtime::Secret,
@@ -336,6 +337,48 @@ impl GetComponentAccessToken for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetComponentAccessTokenError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appsecret",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_verify_ticket",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\", \"expires_in\": 7200}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<GetComponentAccessTokenResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        GetComponentAccessTokenError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for GetComponentAccessTokenResponse {
+    type Endpoint = GetComponentAccessTokenError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

@@ -14,6 +14,7 @@ pub struct CreatePreAuthCodeRequest {
 
 /// The response of [`create_pre_auth_code`](CreatePreAuthCode::create_pre_auth_code) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct CreatePreAuthCodeResponse {
     /// The pre-authorization code.
     pub pre_auth_code: String,
@@ -269,6 +270,38 @@ impl CreatePreAuthCode for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for CreatePreAuthCodeError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"pre_auth_code\": \"Cx_Dk6qiBE0Dmx4EmlT3oRfArPvwSQ-oa3NL_fwHM7VI08r52wazoZX2Rhpz1dEw\", \"expires_in\": 600}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<CreatePreAuthCodeResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        CreatePreAuthCodeError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for CreatePreAuthCodeResponse {
+    type Endpoint = CreatePreAuthCodeError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

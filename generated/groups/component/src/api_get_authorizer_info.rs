@@ -16,6 +16,7 @@ pub struct GetAuthorizerInfoRequest {
 
 /// The response of [`get_authorizer_info`](GetAuthorizerInfo::get_authorizer_info) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct GetAuthorizerInfoResponse {
     /// The account's profile.
     pub authorizer_info: AuthorizerProfile,
@@ -249,11 +250,50 @@ impl GetAuthorizerInfo for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetAuthorizerInfoError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "authorizer_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"authorizer_info\": {\n    \"nick_name\": \"找呀找呀找盲盒\",\n    \"head_img\": \"http:xxx\",\n    \"service_type_info\": {\"id\": 0},\n    \"verify_type_info\": {\"id\": -1},\n    \"user_name\": \"gh_3dacad47dc6b\",\n    \"alias\": \"\",\n    \"qrcode_url\": \"http:xxx\",\n    \"business_info\": {\"open_pay\": 0, \"open_shake\": 0, \"open_scan\": 0, \"open_card\": 0, \"open_store\": 0},\n    \"idc\": 1,\n    \"principal_name\": \"个人\",\n    \"signature\": \"欢迎小伙伴一起参与盲盒游戏，集齐9款鞋卡，可以兑换大奖！\",\n    \"MiniProgramInfo\": {\n      \"network\": {\"RequestDomain\": [\"https:xxx\", \"https:xxxx\", \"https:xxx\"], \"WsRequestDomain\": [], \"UploadDomain\": [], \"DownloadDomain\": [], \"BizDomain\": [], \"UDPDomain\": []},\n      \"categories\": [{\"first\": \"工具\", \"second\": \"效率\"}],\n      \"visit_status\": 0\n    }\n  },\n  \"authorization_info\": {\n    \"authorizer_appid\": \"wxf24d2dfc1a974128\",\n    \"authorizer_refresh_token\": \"xxxxxx\",\n    \"func_info\": [\n      {\"funcscope_category\": {\"id\": 17}},\n      {\"funcscope_category\": {\"id\": 18}},\n      {\"funcscope_category\": {\"id\": 19}}\n    ]\n  }\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<GetAuthorizerInfoResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        GetAuthorizerInfoError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for GetAuthorizerInfoResponse {
+    type Endpoint = GetAuthorizerInfoError;
+}
+
 /// The state of an account.
 ///
 /// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 #[serde(from = "i64")]
+#[cfg_attr(feature = "testing", serde(into = "i64"))]
 #[non_exhaustive]
 pub enum AccountStatus {
     /// In use. (wire value `1`)
@@ -298,10 +338,12 @@ impl From<AccountStatus> for i64 {
 
 /// An account's profile, as the platform sees it.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct AuthorizerProfile {
     /// The account's name.
     pub nick_name: String,
     /// The avatar's URL.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub head_img: Option<String>,
     /// The account's kind: for an Official Account 0 subscription, 1 subscription upgraded from
     /// an old account, 2 service; for a Mini Program 0 (12 trial, 4 mini game, 10 shop).
@@ -312,82 +354,113 @@ pub struct AuthorizerProfile {
     /// The original id (`gh_…`).
     pub user_name: String,
     /// The WeChat id the account set; may be empty.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub alias: Option<String>,
     /// The URL of the account's QR code.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub qrcode_url: Option<String>,
     /// Which features are enabled.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub business_info: Option<BusinessInfo>,
     /// Deprecated.
     #[deprecated(note = "The page marks it 废弃 (no longer meaningful).")]
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub idc: Option<i64>,
     /// Who owns the account ("个人" for a person).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub principal_name: Option<String>,
     /// The account's introduction (Mini Programs).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub signature: Option<String>,
     /// A Mini Program's settings; present exactly when the account is a Mini Program.
+    #[cfg_attr(
+        feature = "testing",
+        serde(rename = "MiniProgramInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub mini_program_info: Option<MiniProgramInfo>,
     /// How a Mini Program was registered: 0 normally; 2 from an Official Account, 6 by a legal
     /// person's face, 13 as a trial, 15 in the alliance console, 16 as a personal Mini Program,
     /// 17 as a personal shop, 19 from a trial, 22 and 23 from a merchant account (by API).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub register_type: Option<i64>,
     /// The account's state.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub account_status: Option<AccountStatus>,
     /// Whether a phone and an email are bound.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub basic_config: Option<BasicConfig>,
     /// A Channels (视频号) account's kind: 0 normal.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub channels_info: Option<IdInfo>,
     /// A WeChat Store (小店) account's kind: 0 normal.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub store_info: Option<IdInfo>,
     /// A sales assistant (带货助手) account's kind: 0 normal.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub talent_info: Option<IdInfo>,
     /// A supplier (供货商) account's kind: 0 normal.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub supplier_info: Option<IdInfo>,
 }
 
 /// What is bound to an account.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct BasicConfig {
     /// Whether a phone number is bound.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub is_phone_configured: Option<bool>,
     /// Whether an email is bound (without one, nobody can log in to mp.weixin.qq.com).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub is_email_configured: Option<bool>,
 }
 
 /// Features of an account, each 1 when enabled and 0 when not.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct BusinessInfo {
     /// WeChat Pay.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub open_pay: Option<i64>,
     /// Shake.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub open_shake: Option<i64>,
     /// Scan.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub open_scan: Option<i64>,
     /// Cards.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub open_card: Option<i64>,
     /// Stores.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub open_store: Option<i64>,
 }
 
 /// A service category.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct Category {
     /// The first level.
     pub first: String,
     /// The second level.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub second: Option<String>,
 }
 
 /// A kind, by its id.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct IdInfo {
     /// The id.
     pub id: i64,
     /// Its name (the newest page only).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 
 /// A Mini Program's settings.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct MiniProgramInfo {
     /// Its server domains by kind (`RequestDomain`, `WsRequestDomain`, `UploadDomain`, `DownloadDomain`, `UDPDomain`, `TCPDomain`, `BizDomain`, …).
     pub network: std::collections::BTreeMap<String, Vec<String>>,
@@ -395,6 +468,7 @@ pub struct MiniProgramInfo {
     pub categories: Vec<Category>,
     /// Deprecated.
     #[deprecated(note = "The page marks it 废弃 (no longer meaningful).")]
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub visit_status: Option<i64>,
 }
 

@@ -18,6 +18,7 @@ pub struct ListAuthorizersRequest {
 
 /// The response of [`list_authorizers`](ListAuthorizers::list_authorizers) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct ListAuthorizersResponse {
     /// How many accounts authorized the platform.
     pub total_count: i64,
@@ -270,14 +271,58 @@ impl ListAuthorizers for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for ListAuthorizersError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "offset",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "count",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"total_count\": 33,\n  \"list\": [\n    {\"authorizer_appid\": \"authorizer_appid_1\", \"refresh_token\": \"refresh_token_1\", \"auth_time\": 1558000607},\n    {\"authorizer_appid\": \"authorizer_appid_2\", \"refresh_token\": \"refresh_token_2\", \"auth_time\": 1558000607}\n  ]\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<ListAuthorizersResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        ListAuthorizersError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for ListAuthorizersResponse {
+    type Endpoint = ListAuthorizersError;
+}
+
 /// An account that authorized the platform.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct AuthorizerListItem {
     /// The account's appid.
     pub authorizer_appid: String,
     /// The account's current `authorizer_refresh_token`.
     pub refresh_token: ::wechat_api_runtime::Secret,
     /// When it authorized, in Unix seconds.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub auth_time: Option<i64>,
 }
 

@@ -16,6 +16,7 @@ pub struct QueryAuthorizationRequest {
 
 /// The response of [`query_authorization`](QueryAuthorization::query_authorization) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct QueryAuthorizationResponse {
     /// What the account authorized.
     pub authorization_info: AuthorizationInfo,
@@ -279,17 +280,58 @@ impl QueryAuthorization for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for QueryAuthorizationError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "component_appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "authorization_code",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"authorization_info\": {\n    \"authorizer_appid\": \"wxf8b4f85f3a794e77\",\n    \"authorizer_access_token\": \"QXjUqNqfYVH0yBE1iI_7vuN_9gQbpjfK7hYwJ3P7xOa88a89-Aga5x1NMYJyB8G2yKt1KCl0nPC3W9GJzw0Zzq_dBxc8pxIGUNi_bFes0qM\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"dTo-YCXPL4llX-u1W1pPpnp8Hgm4wpJtlR6iV0doKdY\",\n    \"func_info\": [\n      {\"funcscope_category\": {\"id\": 1}},\n      {\"funcscope_category\": {\"id\": 2}},\n      {\"funcscope_category\": {\"id\": 3}}\n    ]\n  }\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<QueryAuthorizationResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        QueryAuthorizationError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for QueryAuthorizationResponse {
+    type Endpoint = QueryAuthorizationError;
+}
+
 /// An authorizer's tokens and the permission sets it granted.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct AuthorizationInfo {
     /// The account's appid.
     pub authorizer_appid: String,
     /// The account's token for the platform's calls; absent without API permission.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub authorizer_access_token: Option<::wechat_api_runtime::Secret>,
     /// How long the token is valid, in seconds.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_in: Option<i64>,
     /// What gets the next `authorizer_access_token` (`api_authorizer_token`); absent without API
     /// permission. Keep it: losing it means the account must authorize again.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub authorizer_refresh_token: Option<::wechat_api_runtime::Secret>,
     /// The permission sets the account granted the platform.
     pub func_info: Vec<FuncScope>,
@@ -297,6 +339,7 @@ pub struct AuthorizationInfo {
 
 /// One permission set an account granted.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct FuncScope {
     /// The set.
     pub funcscope_category: FuncScopeCategory,
@@ -304,14 +347,18 @@ pub struct FuncScope {
 
 /// A permission set.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct FuncScopeCategory {
     /// The set's id (17 "Mini Program code", 33 "Mini Program management", …).
     pub id: i64,
     /// The set's type (the newest page only).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<i64>,
     /// The set's name (the newest page only).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The set's description (the newest page only).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub desc: Option<String>,
 }
 

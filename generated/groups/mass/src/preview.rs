@@ -21,8 +21,10 @@ pub struct PreviewMassMessageRequest {
 
 /// The response of [`preview_mass_message`](PreviewMassMessage::preview_mass_message) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct PreviewMassMessageResponse {
     /// The preview's id (the legacy page; absent by the newer ones).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub msg_id: Option<i64>,
 }
 
@@ -219,6 +221,43 @@ impl PreviewMassMessage for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for PreviewMassMessageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "touser",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "towxname",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: true,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"preview success\", \"msg_id\": 34182}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<PreviewMassMessageResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        PreviewMassMessageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for PreviewMassMessageResponse {
+    type Endpoint = PreviewMassMessageError;
 }
 
 /// A card to preview.

@@ -27,10 +27,12 @@ pub struct SendMassMessageRequest {
 
 /// The response of [`send_mass_message`](SendMassMessage::send_mass_message) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct SendMassMessageResponse {
     /// The job's id.
     pub msg_id: i64,
     /// For articles, the article's data id (the first half of its analytics msgid).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub msg_data_id: Option<i64>,
 }
 
@@ -328,6 +330,48 @@ impl SendMassMessage for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for SendMassMessageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "filter",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "send_ignore_reprint",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "clientmsgid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: true,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"send job submission success\", \"msg_id\": 34182, \"msg_data_id\": 206227730}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<SendMassMessageResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        SendMassMessageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for SendMassMessageResponse {
+    type Endpoint = SendMassMessageError;
 }
 
 /// A card by its id.

@@ -18,10 +18,12 @@ pub struct AddPermanentMaterialRequest {
 
 /// The response of [`add_permanent_material`](AddPermanentMaterial::add_permanent_material) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct AddPermanentMaterialResponse {
     /// The new permanent material's id.
     pub media_id: String,
     /// For an image, its URL on WeChat's hosts; empty or absent for other types.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 
@@ -344,6 +346,48 @@ impl AddPermanentMaterial for ::wechat_api_runtime::Client {
         }
         self.call(&OPERATION, &query, ::wechat_api_runtime::Body::multipart(parts)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for AddPermanentMaterialError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "type",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "media",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "description",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: true,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"media_id\": \"MEDIA_ID_654321\", \"url\": \"https://example.com/image.jpg\"}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<AddPermanentMaterialResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        AddPermanentMaterialError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for AddPermanentMaterialResponse {
+    type Endpoint = AddPermanentMaterialError;
 }
 
 /// The type of a media file.

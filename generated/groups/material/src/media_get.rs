@@ -15,6 +15,7 @@ pub struct GetTemporaryMediaRequest {
 
 /// The answer for a video; other media are the file.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct GetTemporaryMediaResponse {
     /// Where to download the video.
     pub video_url: String,
@@ -276,6 +277,38 @@ impl GetTemporaryMedia for ::wechat_api_runtime::Client {
             )
             .await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetTemporaryMediaError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "media_id",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::JsonOrBytes(
+            &["image/jpeg", "image/png", "image/gif", "audio/amr"],
+        ),
+        example: Some("{\"video_url\": \"http://mmbiz.qpic.cn/DOWN_URL\"}"),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<GetTemporaryMediaResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        GetTemporaryMediaError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for GetTemporaryMediaResponse {
+    type Endpoint = GetTemporaryMediaError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

@@ -14,6 +14,7 @@ pub struct UploadArticleImageRequest {
 
 /// The response of [`upload_article_image`](UploadArticleImage::upload_article_image) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct UploadArticleImageResponse {
     /// The image's URL on WeChat's hosts, to use in the article's content.
     pub url: String,
@@ -234,6 +235,38 @@ impl UploadArticleImage for ::wechat_api_runtime::Client {
         ]);
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::multipart(parts)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for UploadArticleImageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "media",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: true,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"url\": \"http://mmbiz.qpic.cn/XXXXX\", \"errcode\": 0, \"errmsg\": \"ok\"}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<UploadArticleImageResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        UploadArticleImageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for UploadArticleImageResponse {
+    type Endpoint = UploadArticleImageError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

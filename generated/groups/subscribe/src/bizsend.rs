@@ -24,6 +24,7 @@ pub struct SendSubscriptionNotificationRequest {
 
 /// Nothing beyond `errcode` and `errmsg`; the delivery result is pushed as an event.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct SendSubscriptionNotificationResponse {}
 
 impl SendSubscriptionNotificationRequest {
@@ -334,6 +335,59 @@ impl SendSubscriptionNotification for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for SendSubscriptionNotificationError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "touser",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "template_id",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "page",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "miniprogram",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "data",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<
+                SendSubscriptionNotificationResponse,
+            >,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        SendSubscriptionNotificationError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse
+for SendSubscriptionNotificationResponse {
+    type Endpoint = SendSubscriptionNotificationError;
 }
 
 /// A Mini Program page a notification opens.

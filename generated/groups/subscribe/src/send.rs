@@ -27,6 +27,7 @@ pub struct SendSubscriptionMessageRequest {
 
 /// The response of [`send_subscription_message`](SendSubscriptionMessage::send_subscription_message) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct SendSubscriptionMessageResponse {}
 
 impl SendSubscriptionMessageRequest {
@@ -413,6 +414,61 @@ impl SendSubscriptionMessage for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for SendSubscriptionMessageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "touser",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "template_id",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "page",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "data",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "miniprogram_state",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "lang",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<SendSubscriptionMessageResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        SendSubscriptionMessageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for SendSubscriptionMessageResponse {
+    type Endpoint = SendSubscriptionMessageError;
 }
 
 /// A language of a message's button.

@@ -18,6 +18,7 @@ pub struct GetWecomAccessTokenRequest {
 
 /// The response of [`get_wecom_access_token`](GetWecomAccessToken::get_wecom_access_token) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct GetWecomAccessTokenResponse {
     /// The application's token, up to 512 bytes.
     pub access_token: ::wechat_api_runtime::Secret,
@@ -276,6 +277,43 @@ impl GetWecomAccessToken for ::wechat_api_runtime::Client {
         ]);
         self.call(&OPERATION, &query, ::wechat_api_runtime::Body::Empty).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetWecomAccessTokenError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "corpid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "corpsecret",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"access_token\": \"accesstoken000001\",\n  \"expires_in\": 7200\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<GetWecomAccessTokenResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        GetWecomAccessTokenError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for GetWecomAccessTokenResponse {
+    type Endpoint = GetWecomAccessTokenError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

@@ -44,18 +44,25 @@ pub struct SendWecomMessageRequest {
 
 /// The response of [`send_wecom_message`](SendWecomMessage::send_wecom_message) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct SendWecomMessageResponse {
     /// The user ids that are not members, joined by `|` (lower-cased).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub invaliduser: Option<String>,
     /// The department ids that do not exist, joined by `|`.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub invalidparty: Option<String>,
     /// The tag ids that do not exist, joined by `|`.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub invalidtag: Option<String>,
     /// The user ids without an API license, joined by `|`.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub unlicenseduser: Option<String>,
     /// The message's id, to recall it.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub msgid: Option<String>,
     /// A code to update a template card's buttons with, for a card message.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub response_code: Option<String>,
 }
 
@@ -325,6 +332,73 @@ impl SendWecomMessage for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for SendWecomMessageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "touser",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "toparty",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "totag",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "agentid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "safe",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "enable_id_trans",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "enable_duplicate_check",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "duplicate_check_interval",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: true,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"invaliduser\": \"userid1|userid2\",\n  \"invalidparty\": \"partyid1|partyid2\",\n  \"invalidtag\": \"tagid1|tagid2\",\n  \"unlicenseduser\": \"userid3|userid4\",\n  \"msgid\": \"xxxx\",\n  \"response_code\": \"xyzxyz\"\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<SendWecomMessageResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        SendWecomMessageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for SendWecomMessageResponse {
+    type Endpoint = SendWecomMessageError;
 }
 
 /// An article of a news message.

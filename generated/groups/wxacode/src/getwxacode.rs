@@ -363,6 +363,56 @@ impl GetMiniProgramCode for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetMiniProgramCodeError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "path",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "width",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "auto_color",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "line_color",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "is_hyaline",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "env_version",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Bytes(
+            &["image/jpeg", "image/png"],
+        ),
+        example: None,
+        round_trip: None,
+    };
+    fn errmsg(&self) -> &str {
+        GetMiniProgramCodeError::errmsg(self)
+    }
+}
+
 /// A version of a Mini Program.
 ///
 /// An open enum: `Unknown` sends a value the spec does not document.

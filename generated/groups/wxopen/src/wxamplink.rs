@@ -20,6 +20,7 @@ pub struct LinkMiniProgramRequest {
 
 /// Nothing beyond `errcode` and `errmsg`; the link itself is pending until both administrators confirm.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct LinkMiniProgramResponse {}
 
 impl LinkMiniProgramRequest {
@@ -405,6 +406,46 @@ impl LinkMiniProgram for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for LinkMiniProgramError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "notify_users",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "show_profile",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\"\n}"),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<LinkMiniProgramResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        LinkMiniProgramError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for LinkMiniProgramResponse {
+    type Endpoint = LinkMiniProgramError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

@@ -11,6 +11,7 @@ pub struct GetLinkedMiniProgramsRequest {}
 
 /// The response of [`get_linked_mini_programs`](GetLinkedMiniPrograms::get_linked_mini_programs) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct GetLinkedMiniProgramsResponse {
     /// The Mini Programs linked to the account.
     pub wxopens: LinkedMiniPrograms,
@@ -148,11 +149,39 @@ impl GetLinkedMiniPrograms for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for GetLinkedMiniProgramsError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"wxopens\": {\n    \"items\": [\n      {\n        \"status\": 1,\n        \"username\": \"gh_xxxxxxxxx\",\n        \"appid\": \"xxxxx\",\n        \"source\": \"SOURCE_NORMAL\",\n        \"nickname\": \"aaaaaaa\",\n        \"selected\": 1,\n        \"nearby_display_status\": 0,\n        \"released\": 1,\n        \"headimg_url\": \"http://xxx.png\",\n        \"func_infos\": [\n          { \"status\": 0, \"id\": 1, \"name\": \"微信认证\" },\n          { \"status\": 0, \"id\": 2, \"name\": \"微信支付\" }\n        ],\n        \"copy_verify_status\": 1,\n        \"email\": \"xxxx@qq.com\"\n      },\n      {\n        \"status\": 3,\n        \"username\": \"gh_xxxxxxxxxx\",\n        \"source\": \"SOURCE_NORMAL\",\n        \"headimg_url\": \"http://yyy.png\",\n        \"func_infos\": [],\n        \"nickname\": \"bbbbbbb\"\n      }\n    ]\n  }\n}",
+        ),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<GetLinkedMiniProgramsResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        GetLinkedMiniProgramsError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for GetLinkedMiniProgramsResponse {
+    type Endpoint = GetLinkedMiniProgramsError;
+}
+
 /// A capability reported in `func_infos`.
 ///
 /// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 #[serde(from = "i64")]
+#[cfg_attr(feature = "testing", serde(into = "i64"))]
 #[non_exhaustive]
 pub enum FuncId {
     /// WeChat verification ("微信认证"). (wire value `1`)
@@ -185,12 +214,22 @@ impl From<FuncId> for i64 {
 
 /// Whether one capability (WeChat verification or WeChat Pay) is opened for a Mini Program.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct FuncInfo {
     /// Which capability this entry describes.
     pub id: FuncId,
     /// Whether the capability is opened (wire `status`, 1 opened, 0 not).
+    #[cfg_attr(
+        feature = "testing",
+        serde(
+            rename = "status",
+            serialize_with = "::wechat_api_runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub opened: Option<bool>,
     /// The capability's display name, in Chinese ("微信认证" or "微信支付").
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 
@@ -198,7 +237,9 @@ pub struct FuncInfo {
 ///
 /// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 #[serde(from = "String")]
+#[cfg_attr(feature = "testing", serde(into = "String"))]
 #[non_exhaustive]
 pub enum LinkSource {
     /// Linked the ordinary way. (wire value `"SOURCE_NORMAL"`)
@@ -241,7 +282,9 @@ impl From<LinkSource> for String {
 ///
 /// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 #[serde(from = "i64")]
+#[cfg_attr(feature = "testing", serde(into = "i64"))]
 #[non_exhaustive]
 pub enum LinkStatus {
     /// Linked. (wire value `1`)
@@ -284,36 +327,67 @@ impl From<LinkStatus> for i64 {
 ///
 /// Only `status` is always present: items that are not linked carry few fields.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct LinkedMiniProgram {
     /// The state of the link.
     pub status: LinkStatus,
     /// The Mini Program's original id (`gh_…`).
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// The Mini Program's appid. Documented, but absent from real responses.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub appid: Option<String>,
     /// The Mini Program's name.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub nickname: Option<String>,
     /// The URL of the Mini Program's avatar.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub headimg_url: Option<String>,
     /// Whether the Mini Program is shown on the Official Account's admin page.
+    #[cfg_attr(
+        feature = "testing",
+        serde(
+            serialize_with = "::wechat_api_runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub selected: Option<bool>,
     /// Whether the Mini Program is shown among "nearby Mini Programs".
+    #[cfg_attr(
+        feature = "testing",
+        serde(
+            serialize_with = "::wechat_api_runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub nearby_display_status: Option<bool>,
     /// Whether the Mini Program has been published.
+    #[cfg_attr(
+        feature = "testing",
+        serde(
+            serialize_with = "::wechat_api_runtime::flag::option::serialize",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub released: Option<bool>,
     /// The Mini Program's e-mail address; may be empty.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Whether WeChat verification and WeChat Pay are opened for the Mini Program; may be empty.
     /// (The translated documentation calls this `func_News`; the wire name is `func_infos`.)
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub func_infos: Option<Vec<FuncInfo>>,
     /// How the Mini Program came to be linked. Not in the official table; seen in traffic.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<LinkSource>,
     /// Not in the official table; values 0, 1 and 3 are seen in traffic, meaning undocumented.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub copy_verify_status: Option<i64>,
 }
 
 /// The list of Mini Programs linked to an Official Account.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct LinkedMiniPrograms {
     /// One entry per linked (or pending, or refused) Mini Program.
     pub items: Vec<LinkedMiniProgram>,

@@ -14,6 +14,7 @@ pub struct UnlinkMiniProgramRequest {
 
 /// Nothing beyond `errcode` and `errmsg`; the link stays until the Official Account's administrator confirms.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct UnlinkMiniProgramResponse {}
 
 impl UnlinkMiniProgramRequest {
@@ -242,6 +243,36 @@ impl UnlinkMiniProgram for ::wechat_api_runtime::Client {
     > {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for UnlinkMiniProgramError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "appid",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\"\n}"),
+        round_trip: Some(
+            ::wechat_api_runtime::mock::round_trip::<UnlinkMiniProgramResponse>,
+        ),
+    };
+    fn errmsg(&self) -> &str {
+        UnlinkMiniProgramError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for UnlinkMiniProgramResponse {
+    type Endpoint = UnlinkMiniProgramError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

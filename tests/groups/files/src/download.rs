@@ -238,6 +238,36 @@ impl DownloadFile for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for DownloadFileError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "file_id",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "params",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Bytes(
+            &["image/jpeg", "image/png"],
+        ),
+        example: None,
+        round_trip: None,
+    };
+    fn errmsg(&self) -> &str {
+        DownloadFileError::errmsg(self)
+    }
+}
+
 /// One value a template renders.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RenderValue {

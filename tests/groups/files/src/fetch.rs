@@ -27,14 +27,17 @@ impl FetchFileRequest {
 
 /// The response of [`fetch_file`](FetchFile::fetch_file) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct FetchFileResponse {
     /// Where the video is.
     pub video_url: String,
     /// Documented as a string; the example sends a number.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub country_code: Option<String>,
     /// Seconds; some gateways send a string of digits.
     pub expires_in: i64,
     /// A number that may come as a string.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub ratio: Option<f64>,
 }
 
@@ -277,6 +280,46 @@ impl FetchFile for ::wechat_api_runtime::Client {
             )
             .await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for FetchFileError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "file_id",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "size",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "format",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[("grant_type", "file_read")],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::JsonOrBytes(&[]),
+        example: Some(
+            "{\"video_url\": \"http://example.com/v.mp4\", \"country_code\": 86, \"expires_in\": \"7200\", \"ratio\": \"1.5\"}",
+        ),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<FetchFileResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        FetchFileError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for FetchFileResponse {
+    type Endpoint = FetchFileError;
 }
 
 /// A format code.

@@ -24,6 +24,7 @@ pub struct UploadFileRequest {
 
 /// The response of [`upload_file`](UploadFile::upload_file) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct UploadFileResponse {
     /// The uploaded file's id.
     pub media_id: String,
@@ -290,6 +291,61 @@ impl UploadFile for ::wechat_api_runtime::Client {
         }
         self.call(&OPERATION, &query, ::wechat_api_runtime::Body::multipart(parts)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for UploadFileError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "type",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "media",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "description",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "title",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "public",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "signature",
+                place: ::wechat_api_runtime::mock::FieldPlace::Part,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: true,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"media_id\": \"M1\", \"tags\": {\"color\": [\"red\"], \"size\": []}}",
+        ),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<UploadFileResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        UploadFileError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for UploadFileResponse {
+    type Endpoint = UploadFileError;
 }
 
 /// What a video is.

@@ -11,12 +11,14 @@ pub struct ReadInboxRequest {}
 
 /// The response of [`read_inbox`](ReadInbox::read_inbox) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct ReadInboxResponse {
     /// Attributes, each of a kind.
     pub attrs: Vec<Attr>,
     /// When things are valid.
     pub validity: Vec<Validity>,
     /// An enum with a deprecated value.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<Priority>,
 }
 
@@ -132,12 +134,38 @@ impl ReadInbox for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for ReadInboxError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\n  \"errcode\": 0,\n  \"attrs\": [\n    {\"name\": \"bio\", \"type\": 0, \"text\": {\"value\": \"hello\"}},\n    {\"name\": \"site\", \"type\": 1, \"web\": {\"url\": \"https://example.com\", \"title\": \"Site\"}},\n    {\"name\": \"new\", \"type\": 7, \"video\": {\"id\": \"v1\"}}\n  ],\n  \"validity\": [\n    {\"type\": \"FIX_TERM\", \"fixed_term\": 30},\n    {\"type\": \"FIX_TIME_RANGE\", \"begin\": 1, \"end\": 2},\n    {\"type\": \"FOREVER\", \"since\": 5}\n  ],\n  \"priority\": 1\n}",
+        ),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<ReadInboxResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        ReadInboxError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for ReadInboxResponse {
+    type Endpoint = ReadInboxError;
+}
+
 /// An attribute.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct Attr {
     /// Its name.
     pub name: String,
     /// Its kind and value.
+    #[cfg_attr(feature = "testing", serde(flatten))]
     pub value: AttrValue,
 }
 
@@ -155,11 +183,38 @@ pub enum AttrValue {
     Unknown(::wechat_api_runtime::UnknownVariant),
 }
 
+#[cfg(feature = "testing")]
+impl serde::Serialize for AttrValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(payload) => {
+                ::wechat_api_runtime::union::serialize_sibling(
+                    serializer,
+                    "type",
+                    0i64,
+                    Some(("text", payload)),
+                )
+            }
+            Self::Web(payload) => {
+                ::wechat_api_runtime::union::serialize_sibling(
+                    serializer,
+                    "type",
+                    1i64,
+                    Some(("web", payload)),
+                )
+            }
+            Self::Unknown(unknown) => unknown.serialize_with_tag(serializer, "type"),
+        }
+    }
+}
+
 /// A priority.
 ///
 /// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 #[serde(from = "i64")]
+#[cfg_attr(feature = "testing", serde(into = "i64"))]
 #[non_exhaustive]
 pub enum Priority {
     /// Normal. (wire value `1`)
@@ -195,6 +250,7 @@ impl From<Priority> for i64 {
 
 /// Days.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct Term {
     /// How many days.
     pub fixed_term: i64,
@@ -202,6 +258,7 @@ pub struct Term {
 
 /// A text value.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct TextValue {
     /// The text.
     pub value: String,
@@ -209,6 +266,7 @@ pub struct TextValue {
 
 /// Two times.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct TimeRange {
     /// Begins.
     pub begin: i64,
@@ -230,12 +288,39 @@ pub enum Validity {
     Unknown(::wechat_api_runtime::UnknownVariant),
 }
 
+#[cfg(feature = "testing")]
+impl serde::Serialize for Validity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Range(payload) => {
+                ::wechat_api_runtime::union::serialize_inline(
+                    serializer,
+                    "type",
+                    "FIX_TIME_RANGE",
+                    payload,
+                )
+            }
+            Self::Term(payload) => {
+                ::wechat_api_runtime::union::serialize_inline(
+                    serializer,
+                    "type",
+                    "FIX_TERM",
+                    payload,
+                )
+            }
+            Self::Unknown(unknown) => unknown.serialize_with_tag(serializer, "type"),
+        }
+    }
+}
+
 /// A link.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct WebValue {
     /// The URL.
     pub url: String,
     /// The title.
+    #[cfg_attr(feature = "testing", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
 }
 

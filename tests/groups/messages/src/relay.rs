@@ -18,6 +18,7 @@ pub struct RelayMessageRequest {
 
 /// The response of [`relay_message`](RelayMessage::relay_message) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct RelayMessageResponse {
     /// Whether the relay took it.
     pub relayed: bool,
@@ -205,6 +206,39 @@ impl RelayMessage for ::wechat_api_runtime::Client {
         }
         self.call(&OPERATION, &query, ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for RelayMessageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "channel",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "content",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\"errcode\": 0, \"relayed\": true}"),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<RelayMessageResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        RelayMessageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for RelayMessageResponse {
+    type Endpoint = RelayMessageError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

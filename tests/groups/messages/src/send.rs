@@ -24,6 +24,7 @@ pub struct SendMessageRequest {
 
 /// The response of [`send_message`](SendMessage::send_message) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct SendMessageResponse {
     /// The message's id.
     pub msg_id: i64,
@@ -227,6 +228,39 @@ impl SendMessage for ::wechat_api_runtime::Client {
     ) -> Result<SendMessageResponse, ::wechat_api_runtime::Error<SendMessageError>> {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for SendMessageError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "filter",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "urgent",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: true,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"msg_id\": 1000001}"),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<SendMessageResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        SendMessageError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for SendMessageResponse {
+    type Endpoint = SendMessageError;
 }
 
 /// Everyone, or the users of a tag.

@@ -15,6 +15,7 @@ pub struct AddNoteRequest {
 
 /// The response of [`add_note`](AddNote::add_note) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct AddNoteResponse {}
 
 impl AddNoteRequest {
@@ -147,6 +148,34 @@ impl AddNote for ::wechat_api_runtime::Client {
     ) -> Result<AddNoteResponse, ::wechat_api_runtime::Error<AddNoteError>> {
         self.call(&OPERATION, &[], ::wechat_api_runtime::Body::json(&request)).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for AddNoteError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "note",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<AddNoteResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        AddNoteError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for AddNoteResponse {
+    type Endpoint = AddNoteError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's

@@ -53,6 +53,7 @@ impl CreateOrderRequest {
 
 /// The response of [`create_order`](CreateOrder::create_order) when `errcode` is 0.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct CreateOrderResponse {
     /// The new order.
     pub order_id: String,
@@ -399,6 +400,91 @@ impl CreateOrder for ::wechat_api_runtime::Client {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for CreateOrderError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "dry_run",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "trace-id",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "type",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "match",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "self",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "1st_choice",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "userName",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "user_name",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "items",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "matrix",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "gift",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "total",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"o-1\", \"state\": \"NEW\"}",
+        ),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<CreateOrderResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        CreateOrderError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for CreateOrderResponse {
+    type Endpoint = CreateOrderError;
+}
+
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderItem {
@@ -469,7 +555,9 @@ impl From<OrderKind> for i64 {
 ///
 /// An open enum: a value this client does not know decodes into `Unknown`, which keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 #[serde(from = "String")]
+#[cfg_attr(feature = "testing", serde(into = "String"))]
 #[non_exhaustive]
 pub enum OrderState {
     /// Just created. (wire value `"NEW"`)

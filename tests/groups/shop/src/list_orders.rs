@@ -21,6 +21,7 @@ pub struct ListOrdersRequest {
 
 /// The response of [`list_orders`](ListOrders::list_orders) when `errcode` is 0.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "testing", derive(serde::Serialize))]
 pub struct ListOrdersResponse {
     /// Defined in another file of the same group.
     pub orders: Vec<crate::OrderItem>,
@@ -194,6 +195,46 @@ impl ListOrders for ::wechat_api_runtime::Client {
         }
         self.call(&OPERATION, &query, ::wechat_api_runtime::Body::Empty).await
     }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedEndpoint for ListOrdersError {
+    const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
+        operation: OPERATION,
+        fields: &[
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "page",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "verbose",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: false,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "signature",
+                place: ::wechat_api_runtime::mock::FieldPlace::Query,
+                required: false,
+            },
+        ],
+        open_body: false,
+        query_constants: &[],
+        multipart: false,
+        response: ::wechat_api_runtime::mock::ResponseKind::Json,
+        example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"orders\": [{\"sku\": \"a-1\", \"count\": 2, \"tags\": [\"red\"], \"fragile\": 1}]}",
+        ),
+        round_trip: Some(::wechat_api_runtime::mock::round_trip::<ListOrdersResponse>),
+    };
+    fn errmsg(&self) -> &str {
+        ListOrdersError::errmsg(self)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ::wechat_api_runtime::mock::MockedResponse for ListOrdersResponse {
+    type Endpoint = ListOrdersError;
 }
 
 /// How the received types decode: through the runtime's one visitor, told each struct's
