@@ -57,6 +57,8 @@ mod wecom_token_source;
 // Third-party platforms: the ticket push, the component and authorizer tokens, their stores.
 #[cfg(feature = "platform")]
 pub mod platform;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use api::*;
 
