@@ -280,6 +280,21 @@ fn split_yaml_path(message: &str) -> (String, String) {
     }
 }
 
+/// Whether a file, by its path relative to the specs folder, is a spec: a `.yaml` or `.yml` file
+/// with no hidden (`.`) folder or name on the way. The specs of a folder on disk and those of a
+/// git ref (`codegen changes`) are chosen by this one rule.
+pub fn is_spec_file(rel_path: &Path) -> bool {
+    let hidden = rel_path
+        .components()
+        .any(|c| matches!(c, std::path::Component::Normal(name) if name.to_string_lossy().starts_with('.')));
+    !hidden && has_spec_extension(rel_path)
+}
+
+fn has_spec_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext == "yaml" || ext == "yml")
+}
+
 fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -291,10 +306,8 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> std::io::
         }
         if path.is_dir() {
             collect_files(root, &path, files)?;
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml")
-            && let Ok(rel) = path.strip_prefix(root)
+        } else if let Ok(rel) = path.strip_prefix(root)
+            && is_spec_file(rel)
         {
             files.push(rel.to_path_buf());
         }

@@ -23,19 +23,24 @@ pub const ANY_GROUP: &str = "any-group";
 
 /// The crate name (`-` as `_`) of the manifest's `[package]`.
 pub fn crate_name(manifest: &str) -> Option<String> {
+    package_field(manifest, "name").map(|name| name.replace('-', "_"))
+}
+
+/// A string value of the manifest's `[package]` (`name`, `version`), as written; `None` when
+/// absent or not a plain string (`version.workspace = true`).
+pub fn package_field(manifest: &str, key: &str) -> Option<String> {
     let mut in_package = false;
     for line in manifest.lines().map(str::trim) {
         if line.starts_with('[') {
             in_package = line == "[package]";
         } else if in_package
-            && let Some(value) = line.strip_prefix("name")
+            && let Some(value) = line.strip_prefix(key)
             && let Some(value) = value.trim_start().strip_prefix('=')
         {
             // A TOML basic or literal string, perhaps followed by a comment.
             let value = value.trim();
             let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-            let name = value[1..].split(quote).next()?;
-            return Some(name.replace('-', "_"));
+            return value[1..].split(quote).next().map(str::to_owned);
         }
     }
     None
@@ -122,6 +127,13 @@ mod tests {
         assert_eq!(
             crate_name("[package]\nname = 'my-crate' # the client\n").as_deref(),
             Some("my_crate")
+        );
+        let manifest =
+            "[package]\nname = \"c\"\nversion = \"0.3.1\"\n[dependencies]\nversion = \"9\"\n";
+        assert_eq!(package_field(manifest, "version").as_deref(), Some("0.3.1"));
+        assert_eq!(
+            package_field("[package]\nversion.workspace = true\n", "version"),
+            None
         );
     }
 
