@@ -4,7 +4,11 @@
 //! [`load`] (YAML into [`spec`] structs) → [`lower`] (validate, decide names, into [`ir`]) →
 //! [`emit`] (`quote!` token streams, one emitter per output kind) → [`format`](mod@format) (`prettyplease`,
 //! `@generated` header) → [`write`](mod@write) (only changed files; `--check` writes nothing).
+//!
+//! Beside the pipeline, [`changes`] compares the specs at a git ref with the working tree's and
+//! reports what the difference does to the generated crate's callers.
 
+pub mod changes;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;

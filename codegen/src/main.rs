@@ -48,6 +48,25 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Report what the spec changes since a git ref do to the generated crate's callers: each
+    /// API change, breaking or compatible and why, and the semver bump (docs/changes.md).
+    Changes {
+        /// The git ref to compare with (a branch, tag or commit): the old side.
+        #[arg(long, value_name = "REF")]
+        base: String,
+        /// The folder of specs; the new side is what it holds now [default: the workspace's `specs/`].
+        #[arg(long, value_name = "DIR")]
+        specs: Option<PathBuf>,
+        /// The client crate whose `Cargo.toml` gives the current version [default: the workspace's `generated/`].
+        #[arg(long = "crate", value_name = "DIR")]
+        crate_dir: Option<PathBuf>,
+        /// `text` for a terminal, `markdown` for a pull request's comment.
+        #[arg(long, value_enum, default_value_t = codegen::changes::cli::Format::Text)]
+        format: codegen::changes::cli::Format,
+        /// Exit with a failure when any change is breaking (after printing the report).
+        #[arg(long)]
+        deny_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -70,6 +89,23 @@ fn main() -> ExitCode {
             groups,
             out,
         }) => return synthetic(endpoints, groups, &out),
+        Some(Command::Changes {
+            base,
+            specs,
+            crate_dir,
+            format,
+            deny_breaking,
+        }) => {
+            let root = codegen::workspace_root();
+            let options = codegen::changes::cli::Options {
+                base,
+                specs: specs.unwrap_or_else(|| root.join("specs")),
+                crate_dir: crate_dir.unwrap_or_else(|| root.join("generated")),
+                format,
+                deny_breaking,
+            };
+            return codegen::changes::cli::run(&options, std::io::stderr().is_terminal());
+        }
         None => {}
     }
     let root = codegen::workspace_root();
