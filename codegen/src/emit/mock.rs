@@ -22,22 +22,18 @@ pub fn emit_mocked(e: &Endpoint) -> TokenStream {
         rt::mock::FIELD_SPEC.tokens(),
         rt::mock::FIELD_PLACE.tokens(),
     );
-    let fields = e
-        .request
-        .fields
-        .iter()
-        .filter(|f| f.flatten.is_none())
-        .map(|f| {
-            let wire_name = &f.wire_name;
-            let place = match f.location {
-                FieldLocation::Query => quote!(#place::Query),
-                FieldLocation::Json => quote!(#place::Body),
-                FieldLocation::Part => quote!(#place::Part),
-            };
-            let required = f.presence == Presence::Required;
-            quote!(#field_spec { wire_name: #wire_name, place: #place, required: #required })
-        });
-    // A flattened union's tag and payload are keys of the body: the body is open to them.
+    let fields = e.request.fields.iter().map(|f| {
+        // A flattened union is its tag's key in the body (its payload's keys are let through).
+        let wire_name = f.flatten.as_ref().unwrap_or(&f.wire_name);
+        let place = match f.location {
+            FieldLocation::Query => quote!(#place::Query),
+            FieldLocation::Json => quote!(#place::Body),
+            FieldLocation::Part => quote!(#place::Part),
+        };
+        let required = f.presence == Presence::Required;
+        quote!(#field_spec { wire_name: #wire_name, place: #place, required: #required })
+    });
+    // A flattened union's payload keys are keys of the body: the body is open to them.
     let open_body = e.request.fields.iter().any(|f| f.flatten.is_some());
     let query_constants = e.constants.iter().filter(|c| c.in_query).map(|c| {
         let name = &c.wire_name;

@@ -88,7 +88,7 @@ pub const RESPONSE_READERS: &[(&str, ::wechat_api_runtime::ResponseReader)] = &[
     ),
     #[cfg(feature = "messages")]
     (
-        "relay",
+        "send",
         ::wechat_api_runtime::read_as::<
             crate::api::messages::RelayMessageResponse,
             crate::api::messages::RelayMessageError,

@@ -238,6 +238,11 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for PreviewMassMessageError {
                 place: ::wechat_api_runtime::mock::FieldPlace::Body,
                 required: false,
             },
+            ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "msgtype",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
         ],
         open_body: true,
         query_constants: &[],

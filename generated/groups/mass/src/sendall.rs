@@ -343,6 +343,11 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for SendMassMessageError {
                 required: true,
             },
             ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "msgtype",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
                 wire_name: "send_ignore_reprint",
                 place: ::wechat_api_runtime::mock::FieldPlace::Body,
                 required: false,

@@ -360,6 +360,11 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for SendWecomMessageError {
                 required: true,
             },
             ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "msgtype",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
                 wire_name: "safe",
                 place: ::wechat_api_runtime::mock::FieldPlace::Body,
                 required: false,

@@ -241,6 +241,11 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for SendMessageError {
                 required: true,
             },
             ::wechat_api_runtime::mock::FieldSpec {
+                wire_name: "msgtype",
+                place: ::wechat_api_runtime::mock::FieldPlace::Body,
+                required: true,
+            },
+            ::wechat_api_runtime::mock::FieldSpec {
                 wire_name: "urgent",
                 place: ::wechat_api_runtime::mock::FieldPlace::Body,
                 required: false,
