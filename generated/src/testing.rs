@@ -3,10 +3,11 @@
 //! [`start`] serves every endpoint of the enabled groups on loopback, from the spec's example
 //! answer; [`MockWeChat::client`] is a client pointed at it. A test sets an endpoint's answer
 //! with its own types ([`MockWeChat::respond`] takes the endpoint's response,
-//! [`MockWeChat::fail`] one of its error variants), and reads back what was sent
-//! ([`MockWeChat::calls_to`]). Every request is checked against the spec (method, path, token
-//! kind, required fields, query parameters, multipart parts): a request the spec does not allow
-//! is answered with HTTP 400 saying why, and fails the test when the mock is dropped.
+//! [`MockWeChat::fail`] one of its error variants, [`MockWeChat::fail_once`] for the next call
+//! only), and reads back what was sent ([`MockWeChat::calls_to`]). Every request is checked
+//! against the spec (method, path, token kind, required fields, query parameters, multipart
+//! parts, constants): a request the spec does not allow is answered with HTTP 400 saying why,
+//! and fails the test when the mock is dropped.
 //!
 //! ```
 //! use wechat_api_client::prelude::*;

@@ -83,6 +83,9 @@ fn the_generated_crate_builds_with_any_choice_of_groups() {
     // The hand-written features: a platform with no other group, and its Redis store.
     assert_clean(&["--no-default-features", "--features", "platform"]);
     assert_clean(&["--no-default-features", "--features", "redis"]);
+    // The mock WeChat: with no group (it serves nothing), and with one.
+    assert_clean(&["--no-default-features", "--features", "testing"]);
+    assert_clean(&["--no-default-features", "--features", "testing,wxopen"]);
 }
 
 #[test]

@@ -74,8 +74,16 @@ async fn the_corners_of_the_spec_language_pass_the_mock_s_checks() {
         )
         .await
         .unwrap();
-    assert_eq!(wechat.calls_to::<SendMessageError>().len(), 1);
-    assert_eq!(wechat.calls_to::<RelayMessageError>().len(), 1);
+    // Both are named `send` on the wire: told apart by host.
+    let (sent, relayed) = (
+        wechat.calls_to::<SendMessageError>(),
+        wechat.calls_to::<RelayMessageError>(),
+    );
+    assert_eq!((sent.len(), relayed.len()), (1, 1));
+    assert_eq!(
+        (sent[0].host, relayed[0].host),
+        ("api.example.com", "relay.example.com")
+    );
 
     // Multipart, with its own token kind.
     client
@@ -107,4 +115,32 @@ async fn the_corners_of_the_spec_language_pass_the_mock_s_checks() {
         ]
     );
     assert!(wechat.take_violations().is_empty());
+}
+
+#[tokio::test]
+async fn a_multipart_constant_with_another_value_is_refused() {
+    let wechat = MockWeChat::serve(MOCKED_ENDPOINTS).await;
+    let token =
+        wechat_api_runtime::mock::mock_token(workspace_tests::TokenKind::COMPONENT_ACCESS_TOKEN);
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "media",
+            reqwest::multipart::Part::bytes(b"\x00".to_vec()).file_name("a.mp4"),
+        )
+        .text("title", "A title")
+        .text("scene", "group");
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/api.example.com/files/upload?access_token={token}&type=small",
+            wechat.uri()
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        wechat.take_violations(),
+        ["`upload` must send part `scene` as `chat`"]
+    );
 }

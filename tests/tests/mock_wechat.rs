@@ -26,15 +26,26 @@ use wechat_api_client::{
 
 #[test]
 fn every_endpoint_is_served_and_its_example_survives_a_typed_answer() {
-    // One entry per call trait of the prelude: every endpoint of every (default) group.
-    let mut names: Vec<&str> = MOCKED_ENDPOINTS.iter().map(|e| e.operation.name).collect();
-    names.sort_unstable();
-    names.dedup();
+    // One entry per call trait of the prelude: every endpoint of every (default) group, each
+    // its own method, host and path.
+    let mut identities: Vec<_> = MOCKED_ENDPOINTS
+        .iter()
+        .map(|e| {
+            (
+                e.operation.host,
+                e.operation.path,
+                format!("{:?}", e.operation.method),
+            )
+        })
+        .collect();
+    identities.sort_unstable();
+    identities.dedup();
     assert_eq!(
-        names.len(),
+        MOCKED_ENDPOINTS.len(),
         20,
-        "an endpoint is missing from the mock: {names:?}"
+        "an endpoint is missing from the mock"
     );
+    assert_eq!(identities.len(), 20, "an endpoint is listed twice");
     for endpoint in MOCKED_ENDPOINTS {
         let name = endpoint.operation.name;
         match (endpoint.round_trip, endpoint.example) {
@@ -301,4 +312,60 @@ async fn a_refused_request_the_test_did_not_take_fails_it_at_the_drop() {
         .post(format!("{}/nowhere", wechat.uri()))
         .send()
         .await;
+}
+
+#[tokio::test]
+async fn a_one_shot_error_is_retried_like_the_real_one() {
+    let wechat = testing::start().await;
+    let client = wechat.client();
+    // WeChat's "system busy" once, then the usual answer: the client's retry policy (with the
+    // mock's 1 ms waits) gets through.
+    wechat.fail_once(GetLinkedMiniProgramsError::Global(
+        GlobalError::SystemBusy {
+            errmsg: "system error".to_owned(),
+        },
+    ));
+    let linked = client.get_linked_mini_programs().await.unwrap();
+    assert_eq!(linked.wxopens.items.len(), 2);
+    assert_eq!(wechat.calls_to::<GetLinkedMiniProgramsError>().len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_source_that_fetches_from_the_mock_is_accepted_and_never_shown() {
+    let wechat = testing::start().await;
+    // The WeCom token source calls `gettoken` on the mock, and sends the token it answered with.
+    let client = wechat
+        .client_builder()
+        .wecom_credentials("ww-corp", "corp-secret-value")
+        .build()
+        .unwrap();
+    client
+        .send_wecom_message(
+            SendWecomMessageRequest::builder()
+                .agentid(1000002)
+                .touser("zhangsan")
+                .message(WecomMessage::Text(WecomText {
+                    content: "hello".to_owned(),
+                }))
+                .build(),
+        )
+        .await
+        .unwrap();
+    let calls = wechat.calls();
+    let names: Vec<&str> = calls.iter().map(|c| c.endpoint).collect();
+    assert_eq!(names, ["gettoken", "message_send"]);
+    assert!(wechat.take_violations().is_empty());
+    // What a failed assertion would print shows neither the secret nor the token.
+    let token = calls[1].query("access_token").unwrap().to_owned();
+    let printed = format!("{calls:?}");
+    assert!(!printed.contains("corp-secret-value"), "{printed}");
+    assert!(!printed.contains(&token), "{printed}");
+    assert!(printed.contains("ww-corp"), "{printed}");
+}
+
+#[tokio::test]
+#[should_panic(expected = "is not an HTTP status")]
+async fn an_answer_that_cannot_be_sent_fails_where_it_is_set() {
+    let wechat = testing::start().await;
+    wechat.respond_status::<GetLinkedMiniProgramsError>(42, "no");
 }

@@ -3,6 +3,7 @@
 
 use super::spec::{EndpointSpec, FieldPlace};
 use crate::{HttpMethod, TokenKind};
+use std::collections::HashSet;
 
 /// A request as the mock received it, in the parts the checks read.
 pub(super) struct Received<'a> {
@@ -10,8 +11,8 @@ pub(super) struct Received<'a> {
     pub query: &'a [(String, String)],
     pub content_type: &'a str,
     pub body: &'a [u8],
-    /// The names of the multipart body's parts, when it is one.
-    pub parts: &'a [String],
+    /// The multipart body's parts (name and contents), when it is one.
+    pub parts: &'a [(String, Vec<u8>)],
 }
 
 /// The token the mock's client sends for `kind`, which the mock expects back.
@@ -19,8 +20,13 @@ pub fn mock_token(kind: TokenKind) -> String {
     format!("mock-{}", kind.name())
 }
 
-/// Every way `request` differs from what `spec` allows; empty when it matches.
-pub(super) fn check(spec: &EndpointSpec, request: &Received<'_>) -> Vec<String> {
+/// Every way `request` differs from what `spec` allows; empty when it matches. `issued` are the
+/// tokens the mock answered with, which a token source may have fetched from it.
+pub(super) fn check(
+    spec: &EndpointSpec,
+    request: &Received<'_>,
+    issued: &HashSet<String>,
+) -> Vec<String> {
     let name = spec.operation.name;
     let mut problems = Vec::new();
     let expected_method = match spec.operation.method {
@@ -33,7 +39,7 @@ pub(super) fn check(spec: &EndpointSpec, request: &Received<'_>) -> Vec<String> 
             request.method
         ));
     }
-    check_token(spec, request, &mut problems);
+    check_token(spec, request, issued, &mut problems);
     check_query(spec, request, &mut problems);
     // A request of the wrong method is reported as that, not also for the body it lacks.
     if request.method != expected_method || spec.operation.method == HttpMethod::Get {
@@ -55,14 +61,20 @@ fn query_value<'a>(request: &'a Received<'_>, key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn check_token(spec: &EndpointSpec, request: &Received<'_>, problems: &mut Vec<String>) {
+fn check_token(
+    spec: &EndpointSpec,
+    request: &Received<'_>,
+    issued: &HashSet<String>,
+    problems: &mut Vec<String>,
+) {
     let name = spec.operation.name;
     let Some(token) = spec.operation.token else {
         return;
     };
     let expected = mock_token(token.kind);
     match query_value(request, token.query_param) {
-        Some(sent) if sent == expected => {}
+        // A token the mock handed out through a token endpoint names no kind: taken as is.
+        Some(sent) if sent == expected || issued.contains(sent) => {}
         // The mock's tokens name their kind, so a token of the wrong kind is told apart.
         Some(sent) if sent.starts_with("mock-") => problems.push(format!(
             "`{name}` takes a `{}` in `{}`, but the request carries a `{}`",
@@ -71,7 +83,7 @@ fn check_token(spec: &EndpointSpec, request: &Received<'_>, problems: &mut Vec<S
             sent.trim_start_matches("mock-")
         )),
         Some(_) => problems.push(format!(
-            "`{name}`: `{}` is not the token the mock handed out for `{}`",
+            "`{name}`: `{}` is not a token the mock handed out (its `{}` for the client, or one a token endpoint answered with)",
             token.query_param, token.kind
         )),
         None => problems.push(format!(
@@ -172,22 +184,33 @@ fn check_parts(spec: &EndpointSpec, request: &Received<'_>, problems: &mut Vec<S
         ));
         return;
     }
-    let has = |part: &str| request.parts.iter().any(|p| p == part);
+    let part = |name: &str| {
+        request
+            .parts
+            .iter()
+            .find(|(part, _)| part == name)
+            .map(|(_, contents)| contents)
+    };
     for field in spec.fields.iter().filter(|f| f.place == FieldPlace::Part) {
-        if field.required && !has(field.wire_name) {
+        if field.required && part(field.wire_name).is_none() {
             problems.push(format!(
                 "`{name}` lacks required part `{}`",
                 field.wire_name
             ));
         }
     }
-    // A multipart body's constants travel as text parts of their own.
-    for (key, _) in spec.operation.body_constants {
-        if !has(key) {
-            problems.push(format!("`{name}` must send constant part `{key}`"));
+    // A multipart body's constants travel as text parts of their own: a string as its text,
+    // anything else as its JSON.
+    for (key, json) in spec.operation.body_constants {
+        let expected = match serde_json::from_str::<serde_json::Value>(json) {
+            Ok(serde_json::Value::String(text)) => text,
+            _ => (*json).to_owned(),
+        };
+        if part(key).map(|contents| contents.as_slice()) != Some(expected.as_bytes()) {
+            problems.push(format!("`{name}` must send part `{key}` as `{expected}`"));
         }
     }
-    for part in request.parts {
+    for (part, _) in request.parts {
         let known = spec.operation.body_constants.iter().any(|(k, _)| k == part)
             || spec
                 .fields
@@ -199,13 +222,19 @@ fn check_parts(spec: &EndpointSpec, request: &Received<'_>, problems: &mut Vec<S
     }
 }
 
-/// The names of a multipart body's parts, in order (from each part's `Content-Disposition`).
-pub(super) fn part_names(content_type: &str, body: &[u8]) -> Vec<String> {
+/// A multipart body's parts, in order: each one's name (from its `Content-Disposition`) and
+/// contents.
+pub(super) fn parts(content_type: &str, body: &[u8]) -> Vec<(String, Vec<u8>)> {
     let Some(boundary) = content_type
         .split(';')
-        .filter_map(|param| param.trim().strip_prefix("boundary="))
+        .filter_map(|param| {
+            let (key, value) = param.split_once('=')?;
+            key.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| value.trim().trim_matches('"'))
+        })
         .next()
-        .map(|b| b.trim_matches('"'))
+        .filter(|boundary| !boundary.is_empty())
     else {
         return Vec::new();
     };
@@ -213,10 +242,12 @@ pub(super) fn part_names(content_type: &str, body: &[u8]) -> Vec<String> {
     split_on(body, delimiter.as_bytes())
         .into_iter()
         .filter_map(|part| {
-            // A part's headers end at its first blank line; its body is not read.
-            let end = find(part, b"\r\n\r\n").unwrap_or(part.len());
+            // Headers, a blank line, the contents, and the CRLF before the next delimiter.
+            let end = find(part, b"\r\n\r\n")?;
             let headers = String::from_utf8_lossy(&part[..end]);
-            headers.lines().find_map(|line| {
+            let contents = &part[end + 4..];
+            let contents = contents.strip_suffix(b"\r\n").unwrap_or(contents);
+            let name = headers.lines().find_map(|line| {
                 let (header, value) = line.split_once(':')?;
                 if !header.trim().eq_ignore_ascii_case("content-disposition") {
                     return None;
@@ -227,7 +258,8 @@ pub(super) fn part_names(content_type: &str, body: &[u8]) -> Vec<String> {
                         .strip_prefix("name=")
                         .map(|name| name.trim_matches('"').to_owned())
                 })
-            })
+            })?;
+            Some((name, contents.to_vec()))
         })
         .collect()
 }
@@ -251,12 +283,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_part_names_from_a_multipart_body() {
+    fn reads_the_parts_of_a_multipart_body() {
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n\x00\x01name=\"fake\"\r\n--XyZ\r\ncontent-disposition: form-data; name=description\r\n\r\n{}\r\n--XyZ--\r\n";
+        let expected = [
+            ("media".to_owned(), b"\x00\x01name=\"fake\"".to_vec()),
+            ("description".to_owned(), b"{}".to_vec()),
+        ];
+        assert_eq!(parts("multipart/form-data; boundary=XyZ", body), expected);
         assert_eq!(
-            part_names("multipart/form-data; boundary=XyZ", body),
-            ["media", "description"]
+            parts("multipart/form-data; Boundary=\"XyZ\"", body),
+            expected
         );
-        assert!(part_names("multipart/form-data", body).is_empty());
+        assert!(parts("multipart/form-data", body).is_empty());
+        assert!(parts("multipart/form-data; boundary=", body).is_empty());
     }
 }
