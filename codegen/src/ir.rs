@@ -136,6 +136,9 @@ pub struct FieldDef {
     pub lenient: bool,
     /// For a union whose tag and payload are keys of the enclosing object: the tag's key.
     pub flatten: Option<String>,
+    /// For such a union: every key it may put into the enclosing object (its tag, and its
+    /// variants' payload keys or payload fields), sorted; empty for another field.
+    pub flattened_keys: Vec<String>,
     /// Why the field should no longer be used.
     pub deprecated: Option<String>,
     /// Where the field's value travels.

@@ -144,3 +144,35 @@ async fn a_multipart_constant_with_another_value_is_refused() {
         ["`upload` must send part `scene` as `chat`"]
     );
 }
+
+#[tokio::test]
+async fn beside_a_flattened_union_only_its_keys_are_let_through() {
+    let wechat = MockWeChat::serve(MOCKED_ENDPOINTS).await;
+    let token = wechat_api_runtime::mock::mock_token(workspace_tests::TokenKind::ACCESS_TOKEN);
+    let send = |body: serde_json::Value| {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/api.example.com/messages/send?access_token={token}",
+                wechat.uri()
+            ))
+            .json(&body)
+            .send()
+    };
+    // The union's tag and a payload key are the body's own keys; a misspelled one is not.
+    let fine = send(
+        serde_json::json!({"filter": {"is_to_all": true}, "msgtype": "text", "text": {"content": "hi"}}),
+    );
+    assert_eq!(fine.await.unwrap().status(), 200);
+    let misspelled =
+        send(serde_json::json!({"filter": {"is_to_all": true}, "msgtype": "text", "txet": {}}));
+    assert_eq!(misspelled.await.unwrap().status(), 400);
+    let untagged = send(serde_json::json!({"filter": {"is_to_all": true}}));
+    assert_eq!(untagged.await.unwrap().status(), 400);
+    assert_eq!(
+        wechat.take_violations(),
+        [
+            "`send` has no body field `txet` in its spec",
+            "`send` lacks required body field `msgtype`",
+        ]
+    );
+}

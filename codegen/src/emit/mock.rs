@@ -23,7 +23,7 @@ pub fn emit_mocked(e: &Endpoint) -> TokenStream {
         rt::mock::FIELD_PLACE.tokens(),
     );
     let fields = e.request.fields.iter().map(|f| {
-        // A flattened union is its tag's key in the body (its payload's keys are let through).
+        // A flattened union is required or not as its tag's key.
         let wire_name = f.flatten.as_ref().unwrap_or(&f.wire_name);
         let place = match f.location {
             FieldLocation::Query => quote!(#place::Query),
@@ -33,8 +33,8 @@ pub fn emit_mocked(e: &Endpoint) -> TokenStream {
         let required = f.presence == Presence::Required;
         quote!(#field_spec { wire_name: #wire_name, place: #place, required: #required })
     });
-    // A flattened union's payload keys are keys of the body: the body is open to them.
-    let open_body = e.request.fields.iter().any(|f| f.flatten.is_some());
+    // A flattened union's keys (its tag, its payloads') are keys of the body itself.
+    let flattened_keys = e.request.fields.iter().flat_map(|f| &f.flattened_keys);
     let query_constants = e.constants.iter().filter(|c| c.in_query).map(|c| {
         let name = &c.wire_name;
         let text = match &c.value {
@@ -82,7 +82,7 @@ pub fn emit_mocked(e: &Endpoint) -> TokenStream {
             const ENDPOINT: #spec_ty = #spec_ty {
                 operation: OPERATION,
                 fields: &[#(#fields),*],
-                open_body: #open_body,
+                flattened_keys: &[#(#flattened_keys),*],
                 query_constants: &[#(#query_constants),*],
                 multipart: #multipart,
                 response: #response_kind,

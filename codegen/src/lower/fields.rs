@@ -73,7 +73,7 @@ pub fn lower_located_struct(
             None => broken = true,
         }
     }
-    if broken || !super::unions::check_flattened(cx, &lowered, fields) {
+    if broken || !super::unions::check_flattened(cx, &mut lowered, fields) {
         return None;
     }
     let all_fields_optional = lowered.iter().all(|f| f.presence != Presence::Required);
@@ -186,6 +186,8 @@ fn lower_field(
         presence,
         lenient: field.lenient,
         flatten,
+        // Known once every field is lowered: `check_flattened` fills it in.
+        flattened_keys: Vec::new(),
         deprecated: deprecation(field.deprecated.as_deref()),
         // The request's lowering moves its query fields and parts.
         location: FieldLocation::Json,

@@ -79,6 +79,7 @@ fn payloads(union: &UnionDef) -> StructDef {
                 presence: Presence::Optional,
                 lenient: false,
                 flatten: None,
+                flattened_keys: Vec::new(),
                 deprecated: None,
                 location: FieldLocation::Json,
             })

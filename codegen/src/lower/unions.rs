@@ -289,12 +289,14 @@ pub(crate) fn show(value: &TagValue) -> String {
 }
 
 /// The checks on an object's flattened fields: each is a union, there is at most one, and its
-/// keys are none of the object's own. Reports every problem; `false` when there is one.
+/// keys are none of the object's own. Reports every problem; `false` when there is one. Each
+/// flattened field gets its keys (`flattened_keys`), which the mock WeChat lets through.
 pub fn check_flattened(
     cx: &mut Cx<'_>,
-    fields: &[FieldDef],
+    fields: &mut [FieldDef],
     specs: &[(String, &FieldSpec)],
 ) -> bool {
+    let mut found_keys = Vec::new();
     let mut ok = true;
     let mut flattened = None;
     for (field, (at, _)) in fields.iter().zip(specs) {
@@ -351,6 +353,9 @@ pub fn check_flattened(
             }
         }
         keys.push(tag);
+        keys.sort();
+        keys.dedup();
+        found_keys.push((at.clone(), keys.clone()));
         for (other, (other_at, _)) in fields.iter().zip(specs) {
             if other.flatten.is_some() {
                 continue;
@@ -367,6 +372,11 @@ pub fn check_flattened(
                 );
                 ok = false;
             }
+        }
+    }
+    for (field, (at, _)) in fields.iter_mut().zip(specs) {
+        if let Some((_, keys)) = found_keys.iter().find(|(found_at, _)| found_at == at) {
+            field.flattened_keys = keys.clone();
         }
     }
     ok

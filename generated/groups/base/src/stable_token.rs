@@ -369,7 +369,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for GetStableAccessTokenError {
                 required: false,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

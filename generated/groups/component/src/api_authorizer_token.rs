@@ -341,7 +341,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for RefreshAuthorizerTokenError 
                 required: true,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

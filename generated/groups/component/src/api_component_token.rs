@@ -360,7 +360,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for GetComponentAccessTokenError
                 required: true,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

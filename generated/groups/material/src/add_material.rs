@@ -369,7 +369,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for AddPermanentMaterialError {
                 required: false,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: true,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

@@ -248,7 +248,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for UploadArticleImageError {
                 required: true,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: true,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

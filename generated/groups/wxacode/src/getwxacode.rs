@@ -399,7 +399,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for GetMiniProgramCodeError {
                 required: false,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Bytes(

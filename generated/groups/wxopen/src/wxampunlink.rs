@@ -256,7 +256,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for UnlinkMiniProgramError {
                 required: true,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

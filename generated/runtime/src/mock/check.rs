@@ -160,11 +160,9 @@ fn check_json(spec: &EndpointSpec, request: &Received<'_>, problems: &mut Vec<St
             ));
         }
     }
-    if spec.open_body {
-        return;
-    }
     for key in object.keys() {
         let known = spec.operation.body_constants.iter().any(|(k, _)| k == key)
+            || spec.flattened_keys.contains(&key.as_str())
             || spec
                 .fields
                 .iter()

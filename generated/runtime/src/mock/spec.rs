@@ -14,9 +14,9 @@ pub struct EndpointSpec {
     pub operation: Operation,
     /// The request's fields, in spec order.
     pub fields: &'static [FieldSpec],
-    /// Whether the request's body may hold keys that are not fields: a flattened union's tag
-    /// and payload are keys of the body itself.
-    pub open_body: bool,
+    /// The keys a union flattened into the request's body may put there: its tag, and its
+    /// variants' payload keys (or payload fields).
+    pub flattened_keys: &'static [&'static str],
     /// Query parameters the client always sends: a wire name and the value's text.
     pub query_constants: &'static [(&'static str, &'static str)],
     /// The request body's encoding.

@@ -303,7 +303,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for FetchFileError {
                 required: false,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[("grant_type", "file_read")],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::JsonOrBytes(&[]),

@@ -329,7 +329,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for UploadFileError {
                 required: false,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: true,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

@@ -139,7 +139,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for ReadInboxError {
     const ENDPOINT: ::wechat_api_runtime::mock::EndpointSpec = ::wechat_api_runtime::mock::EndpointSpec {
         operation: OPERATION,
         fields: &[],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

@@ -251,7 +251,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for SendMessageError {
                 required: false,
             },
         ],
-        open_body: true,
+        flattened_keys: &["images", "msgtype", "text"],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,

@@ -218,7 +218,7 @@ impl ::wechat_api_runtime::mock::MockedEndpoint for ListOrdersError {
                 required: false,
             },
         ],
-        open_body: false,
+        flattened_keys: &[],
         query_constants: &[],
         multipart: false,
         response: ::wechat_api_runtime::mock::ResponseKind::Json,
