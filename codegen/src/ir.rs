@@ -291,6 +291,16 @@ pub enum HttpMethod {
     Post,
 }
 
+impl HttpMethod {
+    /// The method as HTTP writes it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Token {
     /// The kind's name, as declared (`access_token`).
@@ -323,6 +333,16 @@ pub struct ConstField {
     pub in_query: bool,
     /// The value as it travels: a JSON scalar (a flag already as 0/1, an enum as its value).
     pub value: serde_json::Value,
+}
+
+impl ConstField {
+    /// The value as query text: a string as itself, another scalar as its JSON.
+    pub fn query_text(&self) -> String {
+        match &self.value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::diff::pair;
 use super::fields::{self, StructUse};
 use super::names::{home, item_path};
 use super::{Change, errors};
-use crate::ir::{Api, Endpoint, HttpMethod, Module, RequestEncoding, ResponseFormat};
+use crate::ir::{Api, Endpoint, Module, RequestEncoding, ResponseFormat};
 
 struct Located<'a> {
     module: &'a Module,
@@ -24,7 +24,7 @@ impl Located<'_> {
 
     fn identity(&self) -> (&'static str, String, String) {
         let e = self.endpoint;
-        (method(e.http_method), e.host.clone(), e.path.clone())
+        (e.http_method.as_str(), e.host.clone(), e.path.clone())
     }
 }
 
@@ -277,15 +277,8 @@ fn third_party_docs(e: &Endpoint) -> Option<(bool, Vec<u32>, String)> {
         .map(|t| (t.allowed, t.permission_sets.clone(), t.docs.clone()))
 }
 
-fn method(m: HttpMethod) -> &'static str {
-    match m {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-    }
-}
-
 fn url(e: &Endpoint) -> String {
-    format!("`{} https://{}{}`", method(e.http_method), e.host, e.path)
+    format!("`{} https://{}{}`", e.http_method.as_str(), e.host, e.path)
 }
 
 fn format_word(format: &ResponseFormat) -> &'static str {

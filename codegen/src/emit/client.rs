@@ -12,10 +12,7 @@ use quote::{format_ident, quote};
 
 /// Where and how the endpoint is called, for the module's and the method's docs.
 pub fn endpoint_overview(e: &Endpoint) -> String {
-    let method = match e.http_method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-    };
+    let method = e.http_method.as_str();
     let mut text = format!("`{method} https://{}{}`", e.host, e.path);
     match &e.token {
         Some(token) => text.push_str(&format!(
@@ -372,11 +369,7 @@ fn query_pairs(e: &Endpoint) -> (TokenStream, TokenStream) {
         .iter()
         .filter(|c| c.in_query)
         .map(|c| {
-            let name = &c.wire_name;
-            let text = match &c.value {
-                serde_json::Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
+            let (name, text) = (&c.wire_name, c.query_text());
             quote!((#name, #text.to_owned()))
         })
         .collect();

@@ -36,11 +36,7 @@ pub fn emit_mocked(e: &Endpoint) -> TokenStream {
     // A flattened union's keys (its tag, its payloads') are keys of the body itself.
     let flattened_keys = e.request.fields.iter().flat_map(|f| &f.flattened_keys);
     let query_constants = e.constants.iter().filter(|c| c.in_query).map(|c| {
-        let name = &c.wire_name;
-        let text = match &c.value {
-            serde_json::Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
+        let (name, text) = (&c.wire_name, c.query_text());
         quote!((#name, #text))
     });
     let multipart = e.encoding == crate::ir::RequestEncoding::Multipart;

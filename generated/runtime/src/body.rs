@@ -55,11 +55,7 @@ impl Body {
                     return Err(reason.to_owned());
                 }
                 for (name, value) in operation.body_constants {
-                    let text = match serde_json::from_str::<serde_json::Value>(value) {
-                        Ok(serde_json::Value::String(text)) => text,
-                        _ => (*value).to_owned(),
-                    };
-                    parts.push(Part::text(name, text));
+                    parts.push(Part::text(name, constant_part_text(value)));
                 }
                 Ok(Self::Multipart(parts))
             }
@@ -166,6 +162,15 @@ pub fn query_text<T: Serialize>(value: &T) -> String {
         Ok(serde_json::Value::String(text)) => text,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+/// A body constant (JSON text) as the text of a multipart part: a string as itself, another
+/// value as its JSON.
+pub(crate) fn constant_part_text(json: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => json.to_owned(),
     }
 }
 

@@ -86,3 +86,13 @@ pub enum HttpMethod {
     Get,
     Post,
 }
+
+impl HttpMethod {
+    /// The method as HTTP writes it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}

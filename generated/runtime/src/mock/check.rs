@@ -29,10 +29,7 @@ pub(super) fn check(
 ) -> Vec<String> {
     let name = spec.operation.name;
     let mut problems = Vec::new();
-    let expected_method = match spec.operation.method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-    };
+    let expected_method = spec.operation.method.as_str();
     if request.method != expected_method {
         problems.push(format!(
             "`{name}` takes {expected_method}, not {}",
@@ -197,13 +194,9 @@ fn check_parts(spec: &EndpointSpec, request: &Received<'_>, problems: &mut Vec<S
             ));
         }
     }
-    // A multipart body's constants travel as text parts of their own: a string as its text,
-    // anything else as its JSON.
+    // A multipart body's constants travel as text parts of their own, as the client writes them.
     for (key, json) in spec.operation.body_constants {
-        let expected = match serde_json::from_str::<serde_json::Value>(json) {
-            Ok(serde_json::Value::String(text)) => text,
-            _ => (*json).to_owned(),
-        };
+        let expected = crate::body::constant_part_text(json);
         if part(key).map(|contents| contents.as_slice()) != Some(expected.as_bytes()) {
             problems.push(format!("`{name}` must send part `{key}` as `{expected}`"));
         }

@@ -4,7 +4,6 @@
 use super::check::{self, Received};
 use super::record::RecordedCall;
 use super::spec::{EndpointSpec, ResponseKind};
-use crate::HttpMethod;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use wiremock::{Request, Respond, ResponseTemplate};
@@ -82,7 +81,7 @@ impl Respond for Responder {
             .iter()
             .enumerate()
             .filter(|(_, e)| path == format!("/{}{}", e.operation.host, e.operation.path))
-            .min_by_key(|(_, e)| method_of(e.operation.method) != method);
+            .min_by_key(|(_, e)| e.operation.method.as_str() != method);
         let call = RecordedCall {
             endpoint: found.map(|(_, e)| e.operation.name).unwrap_or_default(),
             host: found.map(|(_, e)| e.operation.host).unwrap_or_default(),
@@ -128,13 +127,6 @@ impl Respond for Responder {
         let answer = answer.unwrap_or_else(|| default_answer(spec));
         remember_tokens(state, &answer);
         ResponseTemplate::new(answer.status).set_body_raw(answer.body, &answer.content_type)
-    }
-}
-
-fn method_of(method: HttpMethod) -> &'static str {
-    match method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
     }
 }
 
