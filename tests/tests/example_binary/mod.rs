@@ -1,17 +1,23 @@
-//! The binary of an example of the workspace, built (by `cargo test --workspace --no-run`, a
-//! no-op when the running `cargo test --workspace` built it) so that it is never stale.
+//! The binary of an example of the workspace, built (by `cargo test --workspace --no-run` with
+//! the features of `.ci/test`, a no-op when `.ci/test` built it) so that it is never stale.
 //! Shared by the crates' tests that run examples as a user would.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 /// The example's binary, built now so that it is never stale. `cargo test --workspace --no-run`
-/// builds what the running `cargo test --workspace` built, so then it is a no-op.
+/// with `.ci/test`'s features builds what `.ci/test` built, so then it is a no-op.
 pub fn example_binary(example: &str) -> PathBuf {
     static BUILT: std::sync::Once = std::sync::Once::new();
     BUILT.call_once(|| {
         let mut cargo = Command::new(env!("CARGO"));
         cargo.args(["test", "-q", "--workspace", "--no-run"]);
+        // The features `.ci/test` passes (the README's test command): a nested build with other
+        // features would rebuild every test binary of the workspace a second time.
+        cargo.args([
+            "--features",
+            "wechat-api-client/testing,workspace-tests/testing",
+        ]);
         // Same profile as the running tests (a `--target` run is not supported: the examples
         // would be looked for in the wrong folder).
         if !cfg!(debug_assertions) {
